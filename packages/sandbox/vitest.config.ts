@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['kassa-source'] },
+  ssr: { resolve: { conditions: ['kassa-source'] } },
+  test: { name: 'sandbox', include: ['test/**/*.test.ts'], sequence: { shuffle: true } },
+});

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one entry point behind `npm test`, `npm run demo` and `npm run bench`:
+# Node 24 on PATH, dependencies installed from the lockfile, then the task.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/node24.sh
+source "$root/scripts/node24.sh"
+
+stamp="node_modules/.kassa-installed"
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")" != "$(node --version)" ]; then
+  echo "kassa: installing dependencies (npm ci) with node $(node --version)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  node --version > "$stamp"
+fi
+
+task="${1:-}"; shift || true
+case "$task" in
+  test)
+    npm run --silent build
+    npm run --silent lint
+    npm run --silent typecheck
+    npm run --silent check:exports
+    node scripts/vitest-summary.mjs "$@"
+    ;;
+  demo)
+    npm run --silent build
+    exec node packages/sandbox/dist/cli.js demo "$@"
+    ;;
+  bench)
+    npm run --silent build
+    npm run --silent bench --workspaces --if-present
+    ;;
+  exec)
+    exec "$@"
+    ;;
+  *)
+    echo "usage: scripts/run.sh test|demo|bench|exec CMD…" >&2
+    exit 2
+    ;;
+esac
