@@ -1,0 +1,87 @@
+/**
+ * One error type for the whole of Kassa. Every failure a merchant or a shop developer can meet carries a stable
+ * `code` that is documented in packages/core/README.md ("Error codes") with its cause and its fix.
+ *
+ * Messages and details never contain a secret (passwords, signatures' bases with passwords, tokens): errors travel
+ * into logs and error trackers, so whatever is put here must be safe to print.
+ */
+export const KASSA_ERROR_CODES = [
+  // configuration
+  'CONFIG_INVALID',
+  'TEST_PASSWORDS_MISSING',
+  'PASSWORD3_MISSING',
+  // money
+  'MONEY_NOT_A_STRING',
+  'MONEY_INVALID_FORMAT',
+  'MONEY_TOO_PRECISE',
+  'MONEY_NEGATIVE',
+  'MONEY_ZERO',
+  'MONEY_TOO_LARGE',
+  'MONEY_CURRENCY_MISMATCH',
+  'MONEY_UNKNOWN_CURRENCY',
+  // payment request
+  'PAYMENT_INVALID',
+  'DESCRIPTION_TOO_LONG',
+  'INVOICE_ID_OUT_OF_RANGE',
+  'EMAIL_INVALID',
+  'SHP_NAME_INVALID',
+  'SHP_DUPLICATE',
+  // fiscal receipt
+  'RECEIPT_INVALID',
+  'RECEIPT_TOTAL_MISMATCH',
+  'RECEIPT_TAX_NOT_ALLOWED',
+  // callbacks
+  'CALLBACK_MALFORMED',
+  'SIGNATURE_MISMATCH',
+  'AMOUNT_MISMATCH',
+  'CURRENCY_MISMATCH',
+  'UNKNOWN_INVOICE',
+  'JWS_INVALID',
+  // ledger / state
+  'LEDGER_CONFLICT',
+  'INVALID_TRANSITION',
+  // gateway APIs
+  'GATEWAY_UNREACHABLE',
+  'GATEWAY_TIMEOUT',
+  'GATEWAY_HTTP_ERROR',
+  'GATEWAY_BAD_RESPONSE',
+  'GATEWAY_RESULT_CODE',
+  'GATEWAY_ERROR_29',
+  'REFUND_REJECTED',
+  'HOLD_REJECTED',
+  'RECURRING_REJECTED',
+  'FISCAL_REJECTED',
+] as const;
+
+export type KassaErrorCode = (typeof KASSA_ERROR_CODES)[number];
+
+export interface KassaErrorOptions {
+  /** Safe, non-secret facts that help a developer (field names, expected formats, gateway result codes). */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class KassaError extends Error {
+  override readonly name = 'KassaError';
+  readonly code: KassaErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: KassaErrorCode, message: string, options: KassaErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  /** A link-friendly key for the README's error table, e.g. `SIGNATURE_MISMATCH` → `#signature_mismatch`. */
+  get docsAnchor(): string {
+    return `#${this.code.toLowerCase()}`;
+  }
+
+  toJSON(): { name: string; code: KassaErrorCode; message: string; details: Record<string, unknown> } {
+    return { name: this.name, code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isKassaError(value: unknown, code?: KassaErrorCode): value is KassaError {
+  return value instanceof KassaError && (code === undefined || value.code === code);
+}
