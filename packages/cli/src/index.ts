@@ -1,1 +1,2 @@
-export const VERSION = '0.1.0';
+export { type CliIo, EXIT, processIo, UsageError } from './io.js';
+export { runCli, VERSION } from './main.js';
