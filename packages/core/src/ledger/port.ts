@@ -73,6 +73,10 @@ export interface PaymentLedger {
   /** Records a new payment, allocating a fresh InvId unless one is given; InvIds are never reused. */
   create(payment: NewPayment): Promise<PaymentRecord>;
   findByInvId(invId: number): Promise<PaymentRecord | undefined>;
+  /**
+   * References need not be unique (a platform may start a new attempt, with a new InvId, for the same session):
+   * this returns the most recently created record for the reference.
+   */
   findByReference(reference: string): Promise<PaymentRecord | undefined>;
   /** Atomic compare-and-set on `state`. */
   transition(request: TransitionRequest): Promise<TransitionResult>;

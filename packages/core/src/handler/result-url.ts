@@ -1,0 +1,251 @@
+import type { PaymentLedger, PaymentRecord, TransitionRequest } from '../ledger/port.js';
+import { createJsonConsoleLogger, guardLogger, type Logger } from '../log.js';
+import { formatMoney, moneyEquals } from '../money.js';
+import {
+  type ResultCallback,
+  readResultCallback,
+  verifyReadResultCallback,
+} from '../robokassa/callbacks/result-url.js';
+import type { RobokassaConfig } from '../robokassa/config.js';
+import { DEFAULT_MAX_BODY_BYTES, fixedResponse, rawQuery, readBodyText, textResponse } from './http.js';
+
+export interface OnPaidContext {
+  /**
+   * True only for the call that moved the record to `paid`. False for every later ResultURL of the same invoice
+   * (Robokassa's retries, duplicates, a retry after your `onPaid` failed): your handler must be idempotent, e.g.
+   * "create the order for this reference unless it exists".
+   */
+  readonly firstTime: boolean;
+  readonly callback: ResultCallback;
+}
+
+export interface ResultUrlHandlerDeps {
+  config: RobokassaConfig;
+  ledger: PaymentLedger;
+  /** Default: JSON lines on the console. Whatever you pass only ever receives redacted fields. */
+  logger?: Logger | undefined;
+  /**
+   * Runs after the ledger says `paid` and before Robokassa gets `OK{InvId}`: this is where a platform creates its
+   * order. If it throws, the answer is 500 so Robokassa retries (up to four more times); the ledger keeps `paid`
+   * and the retry calls `onPaid` again with `firstTime: false`.
+   */
+  onPaid?: ((record: PaymentRecord, context: OnPaidContext) => Promise<void>) | undefined;
+  /** Largest POST body (and query string) accepted. Default 64 KiB; a real ResultURL is a few hundred bytes. */
+  maxBodyBytes?: number | undefined;
+}
+
+/** Stable codes of the handler's log lines (see docs/callbacks.md). */
+export const RESULT_URL_LOG_CODES = {
+  paid: 'RESULT_URL_PAID',
+  replay: 'RESULT_URL_REPLAY',
+  afterRefund: 'RESULT_URL_AFTER_REFUND',
+  methodNotAllowed: 'CALLBACK_METHOD_NOT_ALLOWED',
+  tooLarge: 'CALLBACK_TOO_LARGE',
+  unsupportedMediaType: 'CALLBACK_UNSUPPORTED_MEDIA_TYPE',
+  malformed: 'CALLBACK_MALFORMED',
+  signatureMismatch: 'SIGNATURE_MISMATCH',
+  unknownInvoice: 'UNKNOWN_INVOICE',
+  amountMismatch: 'AMOUNT_MISMATCH',
+  currencyMismatch: 'CURRENCY_MISMATCH',
+  stateConflict: 'CALLBACK_STATE_CONFLICT',
+  testPasswordsMissing: 'TEST_PASSWORDS_MISSING',
+  ledgerError: 'LEDGER_ERROR',
+  onPaidFailed: 'ON_PAID_FAILED',
+} as const;
+
+const C = RESULT_URL_LOG_CODES;
+
+/** States in which a paying ResultURL moves the record to `paid`. */
+const PAYABLE = ['pending', 'held'] as const;
+
+function isFormContentType(value: string | null): boolean {
+  if (value === null || value.trim() === '') return true;
+  return value.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/** Robokassa's legacy code for the rouble is RUR. */
+function sameCurrency(received: string, expected: string): boolean {
+  const r = received.trim().toUpperCase();
+  return r === expected || (expected === 'RUB' && r === 'RUR');
+}
+
+/**
+ * The exactly-once ResultURL use case on web-standard Request/Response (Node 18+, Deno, Bun, edge runtimes, or
+ * any framework through an adapter).
+ *
+ * Flow: read the query (GET) or the form body (POST, ≤ 64 KiB) once → parse → find the record by InvId → verify the
+ * Password #2 signature with the pair the record says (test or real) in constant time → compare OutSum with the
+ * record as decimals (`100.000000` = `100.00`) → move `pending|held → paid` with a compare-and-set → `onPaid` →
+ * `OK{InvId}` (text/plain). A replay of a paid invoice is answered `OK{InvId}` again; bad input gets 4xx with a fixed
+ * body and changes nothing. See docs/callbacks.md for every case and why.
+ */
+export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDeps): Promise<Response> {
+  const { config, ledger } = deps;
+  const log = guardLogger(deps.logger ?? createJsonConsoleLogger(), [
+    config.password1,
+    config.password2,
+    config.testPassword1,
+    config.testPassword2,
+    config.password3,
+  ]);
+  const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  // 1. Transport: GET query or POST form, bounded.
+  const method = request.method.toUpperCase();
+  let text: string;
+  if (method === 'GET') {
+    text = rawQuery(request);
+    if (text.length > maxBytes) {
+      log.warn(C.tooLarge, { method });
+      return fixedResponse(414);
+    }
+  } else if (method === 'POST') {
+    if (!isFormContentType(request.headers.get('content-type'))) {
+      // The body is left unread rather than cancelled: cancelling a body the runtime is still producing (undici's
+      // multipart encoder) raises an unhandled error in Node.
+      log.warn(C.unsupportedMediaType, { method });
+      return fixedResponse(415);
+    }
+    const body = await readBodyText(request, maxBytes);
+    if (!body.ok) {
+      log.warn(body.status === 413 ? C.tooLarge : C.malformed, { method, detail: body.detail });
+      return fixedResponse(body.status);
+    }
+    text = body.text;
+  } else {
+    log.warn(C.methodNotAllowed, { method: method.slice(0, 16) });
+    return fixedResponse(405, { allow: 'GET, POST' });
+  }
+
+  // 2. Parse (nothing trusted yet).
+  const read = readResultCallback(text);
+  if (!read.ok) {
+    log.warn(C.malformed, { method, detail: read.detail, invId: read.invId });
+    return fixedResponse(400);
+  }
+  const { invId } = read.value;
+
+  // 3. The record decides which password pair is valid: a free test payment must never settle a real invoice.
+  let record: PaymentRecord | undefined;
+  try {
+    record = await ledger.findByInvId(invId);
+  } catch (error) {
+    log.error(C.ledgerError, { invId, operation: 'findByInvId', error });
+    return fixedResponse(500);
+  }
+  if (record === undefined) {
+    // Unknown InvId: 400 whatever the signature says. If the signature is genuine, Robokassa took money for an
+    // invoice this shop cannot match; its retries then its e-mail to the merchant put a human on it.
+    const probe = verifyReadResultCallback(config, read.value);
+    if (probe.ok) log.error(C.unknownInvoice, { invId, isTest: probe.callback.isTest, outSum: read.value.outSum });
+    else log.warn(C.signatureMismatch, { invId, known: false, detail: probe.detail });
+    return fixedResponse(400);
+  }
+
+  // 4. Verify.
+  const verified = verifyReadResultCallback(config, read.value, {
+    isTest: record.isTest,
+    currency: record.amount.currency,
+  });
+  if (!verified.ok) {
+    if (verified.reason === 'test_passwords_missing') {
+      log.error(C.testPasswordsMissing, { invId });
+      return fixedResponse(500);
+    }
+    log.warn(C.signatureMismatch, { invId, known: true, isTest: record.isTest, detail: verified.detail });
+    return fixedResponse(400);
+  }
+  const callback = verified.callback;
+
+  // 5. Amount and currency against the shop's own record, never against what the callback claims alone.
+  if (callback.outSumCurrency !== undefined && !sameCurrency(callback.outSumCurrency, record.amount.currency)) {
+    log.error(C.currencyMismatch, {
+      invId,
+      expected: record.amount.currency,
+      received: callback.outSumCurrency.slice(0, 8),
+    });
+    return fixedResponse(400);
+  }
+  if (!moneyEquals(callback.amount, record.amount)) {
+    log.error(C.amountMismatch, {
+      invId,
+      expected: formatMoney(record.amount),
+      received: callback.outSum,
+      currency: record.amount.currency,
+    });
+    return fixedResponse(400);
+  }
+
+  // 6. Exactly once: compare-and-set in the ledger; whoever loses sees the winner's state and answers as a replay.
+  const patch: NonNullable<TransitionRequest['patch']> = {
+    ...(callback.paymentMethod === undefined ? {} : { paymentMethod: callback.paymentMethod }),
+    ...(callback.incCurrLabel === undefined ? {} : { incCurrLabel: callback.incCurrLabel }),
+    ...(callback.fee === undefined ? {} : { fee: callback.fee }),
+  };
+
+  let current: PaymentRecord = record;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    switch (current.state) {
+      case 'pending':
+      case 'held': {
+        let result: Awaited<ReturnType<PaymentLedger['transition']>>;
+        try {
+          result = await ledger.transition({ invId, from: PAYABLE, to: 'paid', source: 'result_url', patch });
+        } catch (error) {
+          log.error(C.ledgerError, { invId, operation: 'transition', error });
+          return fixedResponse(500);
+        }
+        if (result.applied) {
+          log.info(C.paid, { invId, isTest: callback.isTest, from: current.state });
+          return settle(result.record, true);
+        }
+        if (result.record === undefined) {
+          log.error(C.ledgerError, { invId, operation: 'transition', detail: 'record vanished' });
+          return fixedResponse(500);
+        }
+        current = result.record;
+        continue;
+      }
+      case 'paid':
+        log.info(C.replay, { invId, isTest: callback.isTest });
+        return settle(current, false);
+      case 'partially_refunded':
+      case 'refunded':
+        // The payment did happen and was refunded later: confirm receipt so Robokassa stops retrying, but do not
+        // run onPaid again for an order the shop has already refunded.
+        log.info(C.afterRefund, { invId, state: current.state });
+        return ok();
+      case 'cancelled':
+      case 'failed':
+        // The shop gave up on this invoice (cancelled hold, expired attempt) yet Robokassa reports money received.
+        // Neither silently fulfilling nor silently accepting is right: answer 400 so the retries end in Robokassa's
+        // e-mail to the merchant, and log an error; a human refunds or fulfils.
+        log.error(C.stateConflict, { invId, state: current.state });
+        return fixedResponse(400);
+    }
+  }
+  log.error(C.ledgerError, { invId, operation: 'transition', detail: 'state kept changing' });
+  return fixedResponse(500);
+
+  function ok(): Response {
+    return textResponse(200, `OK${read.ok ? read.value.invIdRaw : ''}`);
+  }
+
+  async function settle(paid: PaymentRecord, firstTime: boolean): Promise<Response> {
+    if (deps.onPaid) {
+      try {
+        await deps.onPaid(paid, { firstTime, callback });
+      } catch (error) {
+        // 500 makes Robokassa retry; the ledger stays `paid` and the retry calls onPaid with firstTime=false.
+        log.error(C.onPaidFailed, { invId, firstTime, error });
+        return fixedResponse(500);
+      }
+    }
+    return ok();
+  }
+}
+
+/** `handleResultUrl` with its dependencies bound: `app.all('/robokassa/result', createResultUrlHandler(deps))`. */
+export function createResultUrlHandler(deps: ResultUrlHandlerDeps): (request: Request) => Promise<Response> {
+  return (request) => handleResultUrl(request, deps);
+}

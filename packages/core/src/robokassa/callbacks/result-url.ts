@@ -1,0 +1,93 @@
+import { type Money, parseGatewayMoney } from '../../money.js';
+import type { RobokassaConfig } from '../config.js';
+import type { CallbackInput } from './params.js';
+import {
+  type CallbackFailure,
+  optionalField,
+  readSignedCallback,
+  type SignedCallbackFields,
+  type UnverifiedSignedCallback,
+  type VerifyCallbackOptions,
+  verifySignedCallback,
+} from './signed.js';
+
+/**
+ * A ResultURL notification whose signature (Password #2) has been verified: Robokassa says this invoice is paid.
+ * It is still up to the shop to check the amount against its own record (the use case `handleResultUrl` does).
+ */
+export interface ResultCallback extends SignedCallbackFields {
+  readonly kind: 'result_url';
+  /** Robokassa's commission as received (the shop gets OutSum − Fee); unsigned, informational. */
+  readonly fee?: string | undefined;
+  /** `fee` as money when it parses as an amount (zero allowed). */
+  readonly feeAmount?: Money | undefined;
+  /** The buyer's e-mail (`EMail`, that spelling; absent in test mode). Personal data: do not log it. */
+  readonly email?: string | undefined;
+  /** E.g. `BankCard`. */
+  readonly paymentMethod?: string | undefined;
+  /** The method the buyer actually used, e.g. `BankCardPSR`. Not a Shp_ parameter. */
+  readonly incCurrLabel?: string | undefined;
+  /** `OutSumCurrency` if Robokassa ever echoes it (undocumented for callbacks); the handler checks it when present. */
+  readonly outSumCurrency?: string | undefined;
+}
+
+export type ResultCallbackVerification = { readonly ok: true; readonly callback: ResultCallback } | CallbackFailure;
+
+export const RESULT_URL_FIELDS = ['fee', 'email', 'paymentmethod', 'inccurrlabel', 'outsumcurrency'] as const;
+
+/** Reads a ResultURL without verifying it (the handler needs the InvId to find the record first). Internal. */
+export function readResultCallback(
+  input: CallbackInput,
+): { ok: true; value: UnverifiedSignedCallback } | CallbackFailure {
+  return readSignedCallback(input, RESULT_URL_FIELDS);
+}
+
+/** Verifies a ResultURL that `readResultCallback` has read. Internal. */
+export function verifyReadResultCallback(
+  config: RobokassaConfig,
+  unverified: UnverifiedSignedCallback,
+  options: VerifyCallbackOptions = {},
+): ResultCallbackVerification {
+  const verified = verifySignedCallback(config, unverified, 'password2', options);
+  if (!verified.ok) return verified;
+  const known = unverified.known;
+  const fee = optionalField(known, 'fee');
+  let feeAmount: Money | undefined;
+  if (fee !== undefined) {
+    try {
+      feeAmount = parseGatewayMoney(fee, verified.value.amount.currency, { allowZero: true });
+    } catch {
+      // Fee is not signed and only informs: an odd format must not lose a real payment.
+      feeAmount = undefined;
+    }
+  }
+  const callback: ResultCallback = Object.freeze({
+    kind: 'result_url' as const,
+    ...verified.value,
+    fee,
+    feeAmount,
+    email: optionalField(known, 'email'),
+    paymentMethod: optionalField(known, 'paymentmethod'),
+    incCurrLabel: optionalField(known, 'inccurrlabel'),
+    outSumCurrency: optionalField(known, 'outsumcurrency'),
+  });
+  return Object.freeze({ ok: true as const, callback });
+}
+
+/**
+ * Parses and verifies a ResultURL notification (protocol notes §2.1): `OutSum:InvId:Password#2[:Shp_…sorted]`,
+ * OutSum signed exactly as received, SignatureValue in any hex case, compared in constant time. Never throws on bad
+ * input: a malformed or forged callback is `{ ok: false, reason }`.
+ *
+ * Pass `{ isTest: record.isTest }` when you have the shop's record, so a test payment can never settle a real
+ * invoice; see `VerifyCallbackOptions`.
+ */
+export function verifyResultCallback(
+  config: RobokassaConfig,
+  input: CallbackInput,
+  options: VerifyCallbackOptions = {},
+): ResultCallbackVerification {
+  const read = readResultCallback(input);
+  if (!read.ok) return read;
+  return verifyReadResultCallback(config, read.value, options);
+}

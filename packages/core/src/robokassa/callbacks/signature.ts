@@ -1,0 +1,72 @@
+import { type HashAlgorithm, hashHex, signaturesEqual } from '../../hash.js';
+import type { Secret } from '../../secret.js';
+import { shpOrderings, sortShpCaseInsensitive } from './params.js';
+
+export interface CallbackSignatureInput {
+  algorithm: HashAlgorithm;
+  /** Exactly as sent/received (`100.000000`): reformatting it breaks the signature (protocol notes §2.1). */
+  outSum: string;
+  /** Exactly as sent/received; an empty InvId keeps its slot (`10::password`). */
+  invId: string;
+  /** Password #2 for ResultURL, Password #1 for SuccessURL (or their test twins). */
+  password: Secret;
+  /** User parameters with the names and values Robokassa echoes; sorted here, by name ignoring case. */
+  shp?: ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>>;
+}
+
+function shpPairs(shp: CallbackSignatureInput['shp']): ReadonlyArray<readonly [string, string]> {
+  if (shp === undefined) return [];
+  return Array.isArray(shp) ? (shp as ReadonlyArray<readonly [string, string]>) : Object.entries(shp);
+}
+
+function hashBase(
+  algorithm: HashAlgorithm,
+  outSum: string,
+  invId: string,
+  password: Secret,
+  shp: ReadonlyArray<readonly [string, string]>,
+): string {
+  // OutSum:InvId:Password[:Shp_a=…:Shp_b=…] (DOC-pay, ResultURL/SuccessURL). The base holds the password, so it
+  // lives only inside this function and is never returned, logged or put in an error.
+  const parts = [outSum, invId, password.reveal(), ...shp.map(([name, value]) => `${name}=${value}`)];
+  return hashHex(algorithm, parts.join(':'));
+}
+
+/**
+ * The lower-case hex signature of a ResultURL/SuccessURL callback, `OutSum:InvId:Password[:Shp_…sorted]`. Robokassa
+ * itself sends upper-case hex; compare with `signaturesEqual`, never with `===`.
+ */
+export function callbackSignature(input: CallbackSignatureInput): string {
+  return hashBase(
+    input.algorithm,
+    input.outSum,
+    input.invId,
+    input.password,
+    sortShpCaseInsensitive(shpPairs(input.shp)),
+  );
+}
+
+/**
+ * Index of the first password (in the given order) under which `received` is a valid signature for any Shp_ ordering
+ * a real signer uses, or -1. Every candidate is compared in constant time.
+ */
+export function matchCallbackSignature(options: {
+  algorithm: HashAlgorithm;
+  outSum: string;
+  invId: string;
+  passwords: readonly Secret[];
+  shp: ReadonlyArray<readonly [string, string]>;
+  received: string;
+}): number {
+  const orders = shpOrderings(options.shp);
+  for (const [index, password] of options.passwords.entries()) {
+    let matched = false;
+    for (const order of orders) {
+      const expected = hashBase(options.algorithm, options.outSum, options.invId, password, order);
+      // No early exit inside one password: the time spent does not depend on which ordering matched.
+      matched = signaturesEqual(expected, options.received) || matched;
+    }
+    if (matched) return index;
+  }
+  return -1;
+}

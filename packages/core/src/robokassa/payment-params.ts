@@ -1,0 +1,508 @@
+import { z } from 'zod';
+import { isKassaError, KassaError, type KassaErrorCode } from '../errors.js';
+import { type CurrencyCode, formatMoney, MAX_MINOR_UNITS, type Money, moneyFromMinor, parseMoney } from '../money.js';
+import type { Country, RobokassaConfig } from './config.js';
+import { checkReceiptTotal, createReceipt, type Receipt, type ReceiptInput, receiptForSignature } from './receipt.js';
+import { normalizeShp, type ShpParam } from './shp.js';
+
+/**
+ * Validation of `PaymentParams` (protocol §1.1). `paymentParamsSchema` (zod) is the authority: it states every rule
+ * and produces every error report. Because a zod parse of this object costs about as much as the MD5 itself, the
+ * common valid case first goes through `quickPaymentParams`, a hand-written *accept-only* path: it either returns
+ * exactly what the schema would return or gives up (`undefined`) and lets the schema decide. It never rejects on
+ * its own, so error behaviour is the schema's alone; a property test checks the two agree on arbitrary input.
+ */
+
+/** InvId is a signed 32-bit integer in older docs and every library we checked; we stay within it. */
+export const MAX_INVOICE_ID = 2_147_483_647;
+export const MAX_DESCRIPTION_LENGTH = 100;
+export const OUT_SUM_CURRENCIES = ['USD', 'EUR', 'KZT'] as const;
+export type OutSumCurrency = (typeof OUT_SUM_CURRENCIES)[number];
+export const CULTURES = ['ru', 'en'] as const;
+export type Culture = (typeof CULTURES)[number];
+
+/** The currency OutSum is in when `outSumCurrency` is absent: the shop's own. */
+export const SHOP_CURRENCY: Record<Country, CurrencyCode> = { RU: 'RUB', KZ: 'KZT' };
+
+export interface RedirectTarget {
+  url: string;
+  method: 'GET' | 'POST';
+}
+
+export interface PaymentParams {
+  /**
+   * The amount. A decimal string is sent and signed exactly as given (`"5"`, `"100.00"`) after it is validated as
+   * money; `Money` is sent with two decimals (`1500.00`).
+   */
+  outSum: Money | string;
+  /** The shop's own invoice number, 1…2147483647, unique per payment. Never 0 or empty (see docs/payment.md). */
+  invId: number | string | bigint;
+  /** Shown on the payment page; at most 100 characters. */
+  description: string;
+  /** Preselected method: a `Label` from GetCurrencies (`BankCardPSR`). */
+  incCurrLabel?: string | undefined;
+  /** Methods offered to the buyer (`BankCard`, `SBP`); sent as repeated `PaymentMethods` fields. */
+  paymentMethods?: readonly string[] | undefined;
+  /** Payment page language; defaults to `config.culture`, else the buyer's browser decides. */
+  culture?: Culture | undefined;
+  /** Prefills the buyer's e-mail. */
+  email?: string | undefined;
+  /** Last moment the invoice can be paid; sent as `YYYY-MM-DDThh:mm:ss.fffffff±hh:mm`. */
+  expirationDate?: Date | string | undefined;
+  /** OutSum is in this currency (converted to the shop's at the CBR rate). Signed. */
+  outSumCurrency?: OutSumCurrency | undefined;
+  /** Buyer's IP for anti-fraud. Signed. */
+  userIp?: string | undefined;
+  /** `IsTest=1` and the test Password #1; defaults to `config.testMode`. */
+  isTest?: boolean | undefined;
+  /** 54-FZ receipt, validated for the shop's country; its lines must add up to OutSum. */
+  receipt?: ReceiptInput | Receipt | undefined;
+  /** User parameters, echoed in callbacks: `{ order: '42' }` → `Shp_order=42`. */
+  shp?: Readonly<Record<string, string>> | undefined;
+  /** Parent payment of a subscription: sends `Recurring=true` (not signed). */
+  recurring?: boolean | undefined;
+  /** Hold (two-stage payment): sends `StepByStep=true`, signed as the literal `true`. */
+  stepByStep?: boolean | undefined;
+  /** Extra JWS notification URL. Signed as the plain URL. */
+  resultUrl2?: string | undefined;
+  /** Per-payment redirect after success. Signed as `url:METHOD`. */
+  successUrl2?: RedirectTarget | undefined;
+  /** Per-payment redirect after failure. Signed as `url:METHOD`. */
+  failUrl2?: RedirectTarget | undefined;
+  /** Card-on-file: the OpKey of an earlier operation with the card. Sends the buyer to `/Merchant/Payment/CoFPayment`. */
+  token?: string | undefined;
+}
+
+export interface OutSumValue {
+  /** What is sent and signed. */
+  text: string;
+  minor: bigint;
+  /** Set when the caller gave Money. */
+  currency: CurrencyCode | undefined;
+}
+
+function isMoneyLike(value: unknown): value is Money {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Money).minor === 'bigint' &&
+    typeof (value as Money).currency === 'string'
+  );
+}
+
+function isWellFormed(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Turns a KassaError thrown by a shared parser into a zod issue that remembers its code. */
+function kassaIssue(ctx: z.RefinementCtx, error: unknown): typeof z.NEVER {
+  if (!isKassaError(error)) throw error;
+  ctx.addIssue({ code: 'custom', message: error.message, params: { kassaCode: error.code } });
+  return z.NEVER;
+}
+
+function tagged(ctx: z.RefinementCtx, code: KassaErrorCode, message: string): typeof z.NEVER {
+  ctx.addIssue({ code: 'custom', message, params: { kassaCode: code } });
+  return z.NEVER;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Field rules
+
+const outSumSchema = z.unknown().transform((value, ctx): OutSumValue => {
+  try {
+    if (typeof value === 'string') {
+      // Validated as money, then sent and signed exactly as given: "5" stays "5" (vector 46e153d0…).
+      const money = parseMoney(value, 'RUB');
+      return { text: value, minor: money.minor, currency: undefined };
+    }
+    if (isMoneyLike(value)) {
+      const money = moneyFromMinor(value.minor, value.currency);
+      return { text: formatMoney(money), minor: money.minor, currency: money.currency };
+    }
+    parseMoney(value); // throws MONEY_NOT_A_STRING with the helpful message
+    return z.NEVER;
+  } catch (error) {
+    return kassaIssue(ctx, error);
+  }
+});
+
+const INVOICE_ID_MESSAGE = `must be an integer from 1 to ${MAX_INVOICE_ID} allocated by the shop`;
+
+const invIdSchema = z.unknown().transform((value, ctx): string => {
+  let n: bigint | undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
+  else if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'string' && /^\d{1,19}$/.test(value)) n = BigInt(value);
+  if (n !== undefined && n >= 1n && n <= BigInt(MAX_INVOICE_ID)) return n.toString();
+  const shown = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
+  return tagged(
+    ctx,
+    'INVOICE_ID_OUT_OF_RANGE',
+    `${INVOICE_ID_MESSAGE} (got ${shown ? JSON.stringify(String(value)) : typeof value})`,
+  );
+});
+
+const NOT_BLANK = /\S/;
+
+const descriptionSchema = z.unknown().transform((value, ctx): string => {
+  if (typeof value !== 'string' || !NOT_BLANK.test(value) || !isWellFormed(value)) {
+    return tagged(ctx, 'PAYMENT_INVALID', 'must be a non-empty text');
+  }
+  if (value.length > MAX_DESCRIPTION_LENGTH) {
+    return tagged(
+      ctx,
+      'DESCRIPTION_TOO_LONG',
+      `must be at most ${MAX_DESCRIPTION_LENGTH} characters (got ${value.length})`,
+    );
+  }
+  return value;
+});
+
+const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function expirationError(problem: string): KassaError {
+  return new KassaError('PAYMENT_INVALID', `expirationDate is ${problem}`, {
+    details: { issues: [{ path: 'expirationDate', problem }] },
+  });
+}
+
+/**
+ * Robokassa's ExpirationDate (DOC-params): `YYYY-MM-DDThh:mm:ss.fffffff±hh:mm`. A `Date` is written in UTC
+ * (`+00:00`); an ISO string must carry its offset (`Z` or `±hh:mm`), which is kept (`Z` is written `+00:00`).
+ *
+ * @throws KassaError PAYMENT_INVALID for an invalid Date, a string without an offset, or an impossible date.
+ */
+export function formatExpirationDate(value: Date | string): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw expirationError('an invalid Date');
+    const y = value.getUTCFullYear();
+    if (y < 1 || y > 9999) throw expirationError('a year outside 1…9999');
+    return (
+      `${pad(y, 4)}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}` +
+      `T${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}` +
+      `.${pad(value.getUTCMilliseconds(), 3)}0000+00:00`
+    );
+  }
+  const m = typeof value === 'string' ? EXPIRATION.exec(value) : null;
+  if (!m) throw expirationError('not an ISO 8601 date-time with an offset, e.g. 2030-01-01T10:20:30+03:00');
+  const [, y = '', mo = '', d = '', h = '', mi = '', s = '00', fraction = '', zone = 'Z'] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const probe = new Date(0);
+  probe.setUTCFullYear(year, month - 1, day);
+  const offsetOk = zone === 'Z' || (Number(zone.slice(1, 3)) <= 14 && Number(zone.slice(4, 6)) < 60);
+  if (
+    year < 1 ||
+    probe.getUTCFullYear() !== year ||
+    probe.getUTCMonth() !== month - 1 ||
+    probe.getUTCDate() !== day ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59 ||
+    !offsetOk
+  ) {
+    throw expirationError('not a real date and time');
+  }
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.${fraction.padEnd(7, '0')}${zone === 'Z' ? '+00:00' : zone}`;
+}
+
+const expirationSchema = z.unknown().transform((value, ctx): string => {
+  try {
+    if (!(value instanceof Date) && typeof value !== 'string') throw expirationError('neither a Date nor a string');
+    return formatExpirationDate(value);
+  } catch (error) {
+    if (!isKassaError(error)) throw error;
+    const problem = (error.details.issues as Array<{ problem: string }> | undefined)?.[0]?.problem ?? error.message;
+    ctx.addIssue({ code: 'custom', message: `is ${problem}` });
+    return z.NEVER;
+  }
+});
+
+const NO_SPACES = /^[^\s\u0000-\u001f\u007f]+$/;
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .refine((s) => NO_SPACES.test(s), 'must not contain spaces or control characters');
+const redirectSchema = z.object({ url: httpUrl, method: z.enum(['GET', 'POST']) }).strict();
+const LABEL = /^[A-Za-z0-9_]{1,100}$/;
+const label = z.string().regex(LABEL, 'must be a method label such as BankCardPSR');
+const TOKEN = /^[A-Za-z0-9-]{1,128}$/;
+const MAX_EMAIL_LENGTH = 254;
+const MAX_PAYMENT_METHODS = 50;
+
+// normalizeShp checks the shape itself (plain object of well-formed strings): a z.record() in front of it would
+// cost more than all the other rules together.
+const shpSchema = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): readonly ShpParam[] => {
+    try {
+      return normalizeShp(value as Readonly<Record<string, string>> | undefined);
+    } catch (error) {
+      return kassaIssue(ctx, error);
+    }
+  });
+
+/** The rules for `PaymentParams`. Its output is what the builder signs and sends. */
+export const paymentParamsSchema = z
+  .object({
+    outSum: outSumSchema,
+    invId: invIdSchema,
+    description: descriptionSchema,
+    incCurrLabel: label.optional(),
+    paymentMethods: z
+      .array(label)
+      .min(1, 'leave it out instead of passing []')
+      .max(MAX_PAYMENT_METHODS, `at most ${MAX_PAYMENT_METHODS} methods`)
+      .optional(),
+    culture: z.enum(CULTURES).optional(),
+    email: z
+      .email({ pattern: z.regexes.email, error: 'must be an e-mail address' })
+      .max(MAX_EMAIL_LENGTH)
+      .optional(),
+    expirationDate: expirationSchema.optional(),
+    outSumCurrency: z.enum(OUT_SUM_CURRENCIES).optional(),
+    userIp: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+    isTest: z.boolean().optional(),
+    receipt: z.unknown().optional(),
+    shp: shpSchema,
+    recurring: z.boolean().optional(),
+    stepByStep: z.boolean().optional(),
+    resultUrl2: httpUrl.optional(),
+    successUrl2: redirectSchema.optional(),
+    failUrl2: redirectSchema.optional(),
+    token: z.string().regex(TOKEN, 'must be the OpKey of an earlier operation').optional(),
+  })
+  .strict();
+
+export type ValidatedPaymentParams = z.output<typeof paymentParamsSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The accept-only fast path
+
+/** `^\d{1,8}(\.\d{1,2})?$` and not zero: parseMoney accepts exactly these with the same value, without BigInt. */
+function quickOutSum(text: string): OutSumValue | undefined {
+  const n = text.length;
+  let minor = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) break;
+    if (c < 0x30 || c > 0x39 || i === 8) return undefined;
+    minor = minor * 10 + (c - 0x30);
+  }
+  if (i === 0) return undefined;
+  let decimals = 0;
+  if (i < n) {
+    decimals = n - i - 1;
+    if (decimals < 1 || decimals > 2) return undefined;
+    for (let j = i + 1; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 0x30 || c > 0x39) return undefined;
+      minor = minor * 10 + (c - 0x30);
+    }
+  }
+  if (decimals === 0) minor *= 100;
+  else if (decimals === 1) minor *= 10;
+  if (minor === 0) return undefined;
+  // At most 10 digits: exact as a double, and within MAX_MINOR_UNITS.
+  return { text, minor: BigInt(minor), currency: undefined };
+}
+
+function quickMoney(value: Money): OutSumValue | undefined {
+  const currency = value.currency;
+  if (currency !== 'RUB' && currency !== 'KZT' && currency !== 'USD' && currency !== 'EUR') return undefined;
+  if (value.minor <= 0n || value.minor > MAX_MINOR_UNITS) return undefined;
+  return { text: formatMoney(value), minor: value.minor, currency };
+}
+
+function quickInvId(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && value >= 1 && value <= MAX_INVOICE_ID ? String(value) : undefined;
+  }
+  if (typeof value !== 'string' || value.length === 0 || value.length > 10 || value.charCodeAt(0) === 0x30) {
+    return undefined;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
+  return Number(value) <= MAX_INVOICE_ID ? value : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * What `paymentParamsSchema.parse(params)` returns when the params are plainly valid, or `undefined` when this path
+ * is not sure (anything invalid, or rules it leaves to zod: `userIp`, the URL fields). Never throws for bad input.
+ */
+export function quickPaymentParams(params: unknown): ValidatedPaymentParams | undefined {
+  if (!isPlainObject(params)) return undefined;
+  let outSum: OutSumValue | undefined;
+  let invId: string | undefined;
+  let description: string | undefined;
+  // Only keys that are present with a defined value are copied, as zod does for optional keys.
+  const out: Record<string, unknown> = {};
+  for (const key in params) {
+    if (!Object.hasOwn(params, key)) continue;
+    const v = params[key];
+    switch (key) {
+      case 'outSum':
+        outSum = typeof v === 'string' ? quickOutSum(v) : isMoneyLike(v) ? quickMoney(v) : undefined;
+        if (outSum === undefined) return undefined;
+        break;
+      case 'invId':
+        invId = quickInvId(v);
+        if (invId === undefined) return undefined;
+        break;
+      case 'description':
+        if (typeof v !== 'string' || v.length > MAX_DESCRIPTION_LENGTH || !NOT_BLANK.test(v) || !isWellFormed(v)) {
+          return undefined;
+        }
+        description = v;
+        break;
+      case 'incCurrLabel':
+      case 'token':
+        if (v === undefined) break;
+        if (typeof v !== 'string' || !(key === 'token' ? TOKEN : LABEL).test(v)) return undefined;
+        out[key] = v;
+        break;
+      case 'paymentMethods': {
+        if (v === undefined) break;
+        if (!Array.isArray(v) || v.length === 0 || v.length > MAX_PAYMENT_METHODS) return undefined;
+        for (const m of v) if (typeof m !== 'string' || !LABEL.test(m)) return undefined;
+        out[key] = v.slice();
+        break;
+      }
+      case 'culture':
+        if (v === undefined) break;
+        if (v !== 'ru' && v !== 'en') return undefined;
+        out[key] = v;
+        break;
+      case 'outSumCurrency':
+        if (v === undefined) break;
+        if (v !== 'USD' && v !== 'EUR' && v !== 'KZT') return undefined;
+        out[key] = v;
+        break;
+      case 'email':
+        if (v === undefined) break;
+        if (typeof v !== 'string' || v.length > MAX_EMAIL_LENGTH || !z.regexes.email.test(v)) return undefined;
+        out[key] = v;
+        break;
+      case 'expirationDate':
+        if (v === undefined) break;
+        if (!(v instanceof Date) && typeof v !== 'string') return undefined;
+        try {
+          out[key] = formatExpirationDate(v);
+        } catch {
+          return undefined;
+        }
+        break;
+      case 'isTest':
+      case 'recurring':
+      case 'stepByStep':
+        if (v === undefined) break;
+        if (typeof v !== 'boolean') return undefined;
+        out[key] = v;
+        break;
+      case 'receipt':
+        // Validated after the schema in both paths (it needs the payment's currency).
+        if (v !== undefined) out[key] = v;
+        break;
+      case 'shp':
+        // Read below, after every other key is known to be fine.
+        break;
+      default:
+        // userIp, resultUrl2, successUrl2, failUrl2 and unknown keys: zod decides.
+        return undefined;
+    }
+  }
+  if (outSum === undefined || invId === undefined || description === undefined) return undefined;
+  let shp: readonly ShpParam[];
+  try {
+    shp = normalizeShp(params.shp as Readonly<Record<string, string>> | undefined);
+  } catch {
+    return undefined;
+  }
+  return { ...out, outSum, invId, description, shp } as ValidatedPaymentParams;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing with typed errors
+
+export interface PaymentIssue {
+  path: string;
+  problem: string;
+  code: KassaErrorCode;
+}
+
+function issueCode(issue: z.core.$ZodIssue): KassaErrorCode {
+  const tag = (issue as { params?: { kassaCode?: KassaErrorCode } }).params?.kassaCode;
+  if (tag) return tag;
+  if (issue.path[0] === 'email') return 'EMAIL_INVALID';
+  return 'PAYMENT_INVALID';
+}
+
+/**
+ * One problem → its own code (DESCRIPTION_TOO_LONG, MONEY_ZERO…); problems of different kinds → PAYMENT_INVALID,
+ * with each issue's code in `details.issues`.
+ */
+function throwIssues(issues: PaymentIssue[]): never {
+  const first = issues[0] as PaymentIssue;
+  const code: KassaErrorCode = issues.every((i) => i.code === first.code) ? first.code : 'PAYMENT_INVALID';
+  const list = issues.map((i) => `${i.path} (${i.problem})`).join('; ');
+  throw new KassaError(code, `Invalid payment parameters: ${list}`, { details: { issues } });
+}
+
+/** Validates `PaymentParams` (fast path, then the schema). Throws the typed errors listed on `buildPaymentRequest`. */
+export function parsePaymentParams(params: unknown): ValidatedPaymentParams {
+  const quick = quickPaymentParams(params);
+  if (quick !== undefined) return quick;
+  const parsed = paymentParamsSchema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  return throwIssues(
+    parsed.error.issues.map((i) => ({
+      path: i.path.length === 0 ? '(params)' : i.path.map(String).join('.'),
+      problem: i.message,
+      code: issueCode(i),
+    })),
+  );
+}
+
+/** Validated params with the cross-field rules applied: OutSum's currency, the receipt and its total. */
+export interface NormalizedPayment extends Omit<ValidatedPaymentParams, 'outSum' | 'receipt'> {
+  /** OutSum as sent and signed. */
+  outSum: string;
+  /** The Receipt as Robokassa receives it (urlencoded JSON), when there is one. */
+  receipt: string | undefined;
+}
+
+export function normalizePayment(config: RobokassaConfig, params: PaymentParams): NormalizedPayment {
+  const p = parsePaymentParams(params);
+  const currency: CurrencyCode = p.outSumCurrency ?? SHOP_CURRENCY[config.country];
+  if (p.outSum.currency !== undefined && p.outSum.currency !== currency) {
+    throw new KassaError(
+      'MONEY_CURRENCY_MISMATCH',
+      p.outSumCurrency
+        ? `outSum is in ${p.outSum.currency} but outSumCurrency is ${p.outSumCurrency}`
+        : `outSum is in ${p.outSum.currency}; a ${config.country} shop is paid in ${currency} unless outSumCurrency is set`,
+      { details: { outSumCurrency: p.outSum.currency, expected: currency } },
+    );
+  }
+  let receipt: string | undefined;
+  if (p.receipt !== undefined) {
+    const validated = createReceipt(p.receipt as ReceiptInput, { country: config.country, currency });
+    checkReceiptTotal(validated, { currency, minor: p.outSum.minor });
+    receipt = receiptForSignature(validated);
+  }
+  return { ...p, outSum: p.outSum.text, receipt };
+}

@@ -1,0 +1,271 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { KassaError } from '../src/errors.js';
+import { createMemoryLedger, type MemoryLedger } from '../src/ledger/memory.js';
+import type { PaymentRecord } from '../src/ledger/port.js';
+import { silentLogger } from '../src/log.js';
+import { type ReconcileOptions, reconcilePending } from '../src/reconcile.js';
+import { type OperationStateResult, opStateExt } from '../src/robokassa/api/op-state.js';
+import { type FakeOperation, type FakeRobokassa, startFakeRobokassa } from './support/fake-robokassa.js';
+
+const T0 = Date.parse('2026-03-01T09:00:00Z');
+const MINUTE = 60_000;
+const rub = (minor: bigint) => ({ currency: 'RUB' as const, minor });
+
+let fake: FakeRobokassa;
+beforeAll(async () => {
+  fake = await startFakeRobokassa();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(() => {
+  expect(fake.problems).toEqual([]);
+});
+
+/** A ledger and a reconciliation sharing one fake clock; InvIds come from a range unique to the test. */
+function setup(firstInvId: number) {
+  let t = T0;
+  const now = () => new Date(t);
+  const ledger = createMemoryLedger({ firstInvId, now });
+  const paid: PaymentRecord[] = [];
+  const run = (overrides: Partial<ReconcileOptions> = {}) =>
+    reconcilePending({
+      config: fake.config,
+      ledger,
+      olderThanMs: 5 * MINUTE,
+      limit: 100,
+      now,
+      http: { retry: { baseDelayMs: 1 } },
+      logger: silentLogger,
+      onPaid: async (record) => {
+        paid.push(record);
+      },
+      ...overrides,
+    });
+  const pending = async (operation: FakeOperation | undefined, amount = rub(10000n), isTest = false) => {
+    const record = await ledger.create({ reference: `ref-${Math.random()}`, amount, isTest });
+    if (operation) fake.operations.set(record.invId, operation);
+    return record;
+  };
+  return { ledger, run, pending, paid, advance: (ms: number) => (t += ms), now };
+}
+
+const stateOf = async (ledger: MemoryLedger, invId: number) => (await ledger.findByInvId(invId))?.state;
+
+describe('reconcilePending', () => {
+  test('100 and 50 → paid with opKey, method and label; onPaid once per record', async () => {
+    const s = setup(10_000);
+    const a = await s.pending({ stateCode: 100, opKey: 'OP-A', incCurrLabel: 'BankCardPSR', incSum: '100.000000' });
+    const b = await s.pending({ stateCode: 50, opKey: 'OP-B', incSum: '100.000000' });
+    s.advance(10 * MINUTE);
+    const summary = await s.run();
+    expect(summary).toEqual({ checked: 2, paid: 2, held: 0, cancelled: 0, failed: 0, unchanged: 0, errors: [] });
+    const record = await s.ledger.findByInvId(a.invId);
+    expect(record).toMatchObject({
+      state: 'paid',
+      opKey: 'OP-A',
+      paymentMethod: 'BankCard',
+      incCurrLabel: 'BankCardPSR',
+    });
+    expect(await stateOf(s.ledger, b.invId)).toBe('paid');
+    expect(s.paid.map((r) => r.invId).sort()).toEqual([a.invId, b.invId]);
+    expect(s.paid[0]?.state).toBe('paid');
+
+    // A second run finds nothing left to do.
+    expect(await s.run()).toMatchObject({ checked: 0, paid: 0 });
+    expect(s.paid).toHaveLength(2);
+  });
+
+  test('20 → held (pending only); a held record that Robokassa reports paid → paid', async () => {
+    const s = setup(10_100);
+    const a = await s.pending({ stateCode: 20, opKey: 'OP-H' });
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toMatchObject({ checked: 1, held: 1 });
+    expect(await s.ledger.findByInvId(a.invId)).toMatchObject({ state: 'held', opKey: 'OP-H' });
+    expect(s.paid).toEqual([]);
+
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toMatchObject({ checked: 1, unchanged: 1 });
+    fake.operations.set(a.invId, { stateCode: 100, opKey: 'OP-H' });
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toMatchObject({ checked: 1, paid: 1 });
+    expect(s.paid.map((r) => r.invId)).toEqual([a.invId]);
+  });
+
+  test('10 → cancelled only after the grace period since StateDate', async () => {
+    const s = setup(10_200);
+    const stateDate = new Date(T0 + 9 * MINUTE).toISOString().replace('Z', '0000+00:00');
+    const a = await s.pending({ stateCode: 10, stateDate });
+    s.advance(10 * MINUTE);
+    expect(await s.run({ cancelGraceMs: 30 * MINUTE })).toMatchObject({ checked: 1, unchanged: 1, cancelled: 0 });
+    expect(await stateOf(s.ledger, a.invId)).toBe('pending');
+    s.advance(30 * MINUTE);
+    expect(await s.run({ cancelGraceMs: 30 * MINUTE })).toMatchObject({ checked: 1, cancelled: 1 });
+    expect(await stateOf(s.ledger, a.invId)).toBe('cancelled');
+  });
+
+  test('60 → cancelled, for pending and for held records', async () => {
+    const s = setup(10_300);
+    const a = await s.pending({ stateCode: 60 });
+    const b = await s.pending({ stateCode: 60 });
+    await s.ledger.transition({ invId: b.invId, from: ['pending'], to: 'held', source: 'admin' });
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toMatchObject({ checked: 2, cancelled: 2 });
+    expect(await stateOf(s.ledger, a.invId)).toBe('cancelled');
+    expect(await stateOf(s.ledger, b.invId)).toBe('cancelled');
+  });
+
+  test('5 (initiated) and 80 (suspended) change nothing', async () => {
+    const s = setup(10_400);
+    const a = await s.pending({ stateCode: 5 });
+    const b = await s.pending({ stateCode: 80 });
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toEqual({ checked: 2, paid: 0, held: 0, cancelled: 0, failed: 0, unchanged: 2, errors: [] });
+    expect(await stateOf(s.ledger, a.invId)).toBe('pending');
+    expect(await stateOf(s.ledger, b.invId)).toBe('pending');
+  });
+
+  test('not found (result code 3): left pending until the max age, then failed', async () => {
+    const s = setup(10_500);
+    const a = await s.pending(undefined);
+    s.advance(10 * MINUTE);
+    expect(await s.run({ notFoundMaxAgeMs: 60 * MINUTE })).toMatchObject({ checked: 1, unchanged: 1 });
+    expect(await stateOf(s.ledger, a.invId)).toBe('pending');
+    s.advance(60 * MINUTE);
+    expect(await s.run({ notFoundMaxAgeMs: 60 * MINUTE })).toMatchObject({ checked: 1, failed: 1 });
+    expect(await stateOf(s.ledger, a.invId)).toBe('failed');
+  });
+
+  test('the amount must match OutSum or IncSum before anything is marked paid', async () => {
+    const s = setup(10_600);
+    const wrong = await s.pending({ stateCode: 100, incSum: '1.000000', outSum: '1.000000' });
+    const buyerPaysFee = await s.pending({ stateCode: 100, incSum: '105.000000', outSum: '100.000000' });
+    const shopPaysFee = await s.pending({ stateCode: 100, incSum: '100.000000', outSum: '95.000000' });
+    s.advance(10 * MINUTE);
+    const summary = await s.run();
+    expect(summary).toMatchObject({ checked: 3, paid: 2, unchanged: 1 });
+    expect(summary.errors).toEqual([{ invId: wrong.invId, code: 'AMOUNT_MISMATCH' }]);
+    expect(await stateOf(s.ledger, wrong.invId)).toBe('pending');
+    expect(await stateOf(s.ledger, buyerPaysFee.invId)).toBe('paid');
+    expect(await stateOf(s.ledger, shopPaysFee.invId)).toBe('paid');
+    expect(s.paid.map((r) => r.invId).sort()).toEqual([buyerPaysFee.invId, shopPaysFee.invId]);
+  });
+
+  test('one bad record does not stop the run', async () => {
+    const s = setup(10_700);
+    const dup = await s.pending({ stateCode: 100, duplicate: true });
+    const ok = await s.pending({ stateCode: 100 });
+    s.advance(10 * MINUTE);
+    const summary = await s.run();
+    expect(summary).toMatchObject({ checked: 2, paid: 1 });
+    expect(summary.errors).toEqual([{ invId: dup.invId, code: 'GATEWAY_RESULT_CODE' }]);
+    expect(await stateOf(s.ledger, ok.invId)).toBe('paid');
+  });
+
+  test('a failing onPaid is reported and the record stays paid', async () => {
+    const s = setup(10_800);
+    const a = await s.pending({ stateCode: 100 });
+    s.advance(10 * MINUTE);
+    const summary = await s.run({
+      onPaid: async () => {
+        throw new Error('order service down');
+      },
+    });
+    expect(summary).toMatchObject({ paid: 1, errors: [{ invId: a.invId, code: 'ON_PAID_FAILED' }] });
+    expect(await stateOf(s.ledger, a.invId)).toBe('paid');
+  });
+
+  test('test payments are queried with the test Password #2', async () => {
+    const s = setup(10_900);
+    const a = await s.pending({ stateCode: 100, isTest: true }, rub(10000n), true);
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toMatchObject({ paid: 1, errors: [] });
+    expect(await stateOf(s.ledger, a.invId)).toBe('paid');
+  });
+
+  test('only records idle for olderThanMs, at most limit of them, oldest first', async () => {
+    const s = setup(11_000);
+    const old1 = await s.pending({ stateCode: 100 });
+    s.advance(MINUTE);
+    const old2 = await s.pending({ stateCode: 100 });
+    s.advance(MINUTE);
+    const old3 = await s.pending({ stateCode: 100 });
+    s.advance(9 * MINUTE);
+    const fresh = await s.pending({ stateCode: 100 });
+    s.advance(MINUTE);
+    expect(await s.run({ limit: 2 })).toMatchObject({ checked: 2, paid: 2 });
+    expect(s.paid.map((r) => r.invId)).toEqual(expect.arrayContaining([old1.invId, old2.invId]));
+    expect(await s.run()).toMatchObject({ checked: 1, paid: 1 });
+    expect(await stateOf(s.ledger, old3.invId)).toBe('paid');
+    expect(await stateOf(s.ledger, fresh.invId)).toBe('pending');
+  });
+
+  test('two runs at once settle every record exactly once, and concurrency is bounded', async () => {
+    const s = setup(12_000);
+    const records: PaymentRecord[] = [];
+    for (let i = 0; i < 12; i++) records.push(await s.pending({ stateCode: 100, opKey: `OP-${i}` }));
+    s.advance(10 * MINUTE);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const counting: ReconcileOptions['opStateExt'] = async (input) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await opStateExt(fake.config, input, { retry: { baseDelayMs: 1 } });
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const [first, second] = await Promise.all([
+      s.run({ opStateExt: counting, concurrency: 3 }),
+      s.run({ opStateExt: counting, concurrency: 3 }),
+    ]);
+    expect(first.checked + second.checked).toBe(24);
+    expect(first.paid + second.paid).toBe(12);
+    expect(first.unchanged + second.unchanged).toBe(12);
+    expect([...first.errors, ...second.errors]).toEqual([]);
+    expect(s.paid.map((r) => r.invId).sort()).toEqual(records.map((r) => r.invId).sort());
+    expect(maxInFlight).toBeLessThanOrEqual(6);
+    for (const r of records) expect(await stateOf(s.ledger, r.invId)).toBe('paid');
+  });
+
+  test('one run never has more than `concurrency` OpStateExt calls in flight', async () => {
+    const s = setup(12_500);
+    for (let i = 0; i < 9; i++) await s.pending(undefined);
+    s.advance(10 * MINUTE);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow = async ({ invId }: { invId: number }): Promise<OperationStateResult> => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return { found: false, invId };
+    };
+    expect(await s.run({ opStateExt: slow, concurrency: 2 })).toMatchObject({ checked: 9, unchanged: 9 });
+    expect(maxInFlight).toBe(2);
+  });
+
+  test('invalid options → API_INPUT_INVALID before anything is listed', async () => {
+    const s = setup(13_500);
+    await expect(s.run({ limit: 0 })).rejects.toMatchObject({ code: 'API_INPUT_INVALID' });
+    await expect(s.run({ olderThanMs: -5 })).rejects.toMatchObject({ code: 'API_INPUT_INVALID' });
+  });
+
+  test('a stub OpStateExt that throws something odd is recorded as UNEXPECTED_ERROR', async () => {
+    const s = setup(13_000);
+    const a = await s.pending(undefined);
+    const b = await s.pending(undefined);
+    s.advance(10 * MINUTE);
+    const stub = async ({ invId }: { invId: number }): Promise<OperationStateResult> => {
+      if (invId === a.invId) throw new TypeError('bug');
+      throw new KassaError('GATEWAY_TIMEOUT', 'slow');
+    };
+    const summary = await s.run({ opStateExt: stub, concurrency: 1 });
+    expect(summary.errors).toEqual([
+      { invId: a.invId, code: 'UNEXPECTED_ERROR' },
+      { invId: b.invId, code: 'GATEWAY_TIMEOUT' },
+    ]);
+    expect(summary.checked).toBe(2);
+  });
+});
