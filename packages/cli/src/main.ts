@@ -1,4 +1,5 @@
 import { CHECK_RESULT_HELP, checkResultCommand } from './commands/check-result.js';
+import { EXPLAIN_HELP, explainCommand } from './commands/explain.js';
 import { SIGN_HELP, signCommand } from './commands/sign.js';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 
@@ -8,6 +9,7 @@ const HELP = `kassa — debug a Robokassa integration
 
   kassa robokassa sign ...           build a signed payment URL and form
   kassa robokassa check-result ...   check a ResultURL/SuccessURL callback's signature
+  kassa robokassa explain CODE       what a payment-page error (e.g. 29) means and how to fix it
   kassa sandbox ...                  start the local Robokassa sandbox (see kassa sandbox --help)
   kassa --version
 
@@ -39,8 +41,9 @@ export async function runCli(
     if (group === 'robokassa') {
       if (command === 'sign') return await signCommand(rest, io);
       if (command === 'check-result') return await checkResultCommand(rest, io);
+      if (command === 'explain') return await explainCommand(rest, io);
       if (command === undefined || command === '--help') {
-        io.stdout(`${SIGN_HELP}\n${CHECK_RESULT_HELP}`);
+        io.stdout(`${SIGN_HELP}\n${CHECK_RESULT_HELP}\n${EXPLAIN_HELP}`);
         return EXIT.ok;
       }
     }

@@ -16,3 +16,4 @@ export * from './robokassa/payment.js';
 export * from './robokassa/api/index.js';
 export * from './catalog.js';
 export * from './reconcile.js';
+export * from './robokassa/page-errors.js';
