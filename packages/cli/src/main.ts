@@ -35,8 +35,10 @@ export async function runCli(
       return EXIT.ok;
     }
     if (group === 'sandbox') {
-      const sandbox = deps.sandbox ?? (await import('@kassa/sandbox')).runCli;
-      return await sandbox(argv.slice(1));
+      if (deps.sandbox) return await deps.sandbox(argv.slice(1));
+      // Loaded on demand: signing and checking need none of the server code.
+      const { runCli: runSandbox } = await import('@kassa/sandbox');
+      return await runSandbox(argv.slice(1), { stdout: io.stdout, stderr: io.stderr });
     }
     if (group === 'robokassa') {
       if (command === 'sign') return await signCommand(rest, io);

@@ -17,3 +17,11 @@ describe('kassa robokassa explain', () => {
     expect((await kassa(['robokassa', 'explain'])).code).toBe(2);
   });
 });
+
+describe('kassa sandbox', () => {
+  test('delegates to the sandbox CLI (its help lists the demo)', async () => {
+    const run = await kassa(['sandbox', 'help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('kassa-sandbox demo');
+  });
+});

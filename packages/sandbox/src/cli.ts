@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-console.log('todo');
+import { runCli } from './run-cli.js';
+
+// No top-level await: tsup also builds this entry as CommonJS.
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,1 +1,45 @@
+/**
+ * @kassa/sandbox — a strict, faithful local Robokassa for tests, demos and merchants' developers.
+ * Start it with `startSandbox()`, or from a shell with `kassa-sandbox` / `kassa-sandbox demo`.
+ */
+export {
+  type PayInput,
+  type PaymentUrlInput,
+  type PaymentUrlOutput,
+  type PayOutcome,
+  type RedirectView,
+  SandboxAdmin,
+  SandboxInputError,
+} from './admin.js';
+export { type CatalogEntry, defaultCatalog, type PaymentMethod, type PaymentMethodGroup } from './catalog.js';
+export type {
+  FaultConfig,
+  HttpMethod,
+  MerchantConfig,
+  MerchantInput,
+  MerchantPatch,
+  MerchantView,
+  SandboxSettings,
+  SandboxSettingsInput,
+} from './config.js';
+export { DEMO_MERCHANT, type DemoShop, startDemoShop } from './demo.js';
+export { ERROR_CODES, type ErrorCode } from './error-codes.js';
+export { HASH_ALGORITHMS, type HashAlgorithm } from './hash.js';
+export type { DeliveryOutcome } from './notifier.js';
+export type { DeliverySummary, PayAction, WaitFor } from './payments.js';
+export type { Redirect } from './redirect.js';
+export { type CliIo, runCli } from './run-cli.js';
+export { type Sandbox, type SandboxEndpoints, type SandboxOptions, startSandbox } from './server.js';
+export type {
+  Culture,
+  Currency,
+  EmailRecord,
+  FiscalRecord,
+  NotificationAttempt,
+  Operation,
+  OperationState,
+  PaidWith,
+  RefundRecord,
+  SmsRecord,
+} from './store.js';
 export const VERSION = '0.1.0';
