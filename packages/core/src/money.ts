@@ -45,7 +45,56 @@ interface ParseOptions {
   allowZero?: boolean;
 }
 
+const MAX_MINOR_NUMBER = Number(MAX_MINOR_UNITS);
+/** Exponents by code without a prototype in the way, and the powers of ten they need. */
+const EXPONENTS = new Map<unknown, number>(Object.entries(CURRENCY_EXPONENTS));
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10000];
+
+/**
+ * Minor units of a well-formed, in-range amount (`1500.000000` in every ResultURL), or undefined for anything else.
+ * One pass over the characters, no regular expression, no slicing and no `BigInt(string)`: callback verification
+ * parses OutSum on every request (issue #2). It only ever accepts what the general path below accepts, with the
+ * same value; on undefined that path runs and accepts or throws exactly as it always has.
+ */
+function parseWellFormed(value: string, exponent: number, options: ParseOptions): bigint | undefined {
+  const length = value.length;
+  let i = 0;
+  let whole = 0;
+  for (; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    whole = whole * 10 + (c - 0x30);
+    // Far past the limit (and still exact as a double): the general path reports it.
+    if (whole > MAX_MINOR_NUMBER) return undefined;
+  }
+  if (i === 0) return undefined;
+  let fraction = 0;
+  let digits = 0;
+  if (i < length) {
+    if (value.charCodeAt(i) !== 0x2e || i + 1 === length) return undefined;
+    for (i += 1; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return undefined;
+      if (digits < exponent) {
+        fraction = fraction * 10 + (c - 0x30);
+        digits += 1;
+      } else if (c !== 0x30 || !options.allowTrailingZeros) {
+        return undefined;
+      }
+    }
+  }
+  for (; digits < exponent; digits++) fraction *= 10;
+  const minor = whole * (POWERS_OF_TEN[exponent] ?? 10 ** exponent) + fraction;
+  if (minor > MAX_MINOR_NUMBER || (minor === 0 && !options.allowZero)) return undefined;
+  return BigInt(minor);
+}
+
 function parse(value: unknown, currency: CurrencyCode, options: ParseOptions): Money {
+  const knownExponent = EXPONENTS.get(currency);
+  if (typeof value === 'string' && knownExponent !== undefined) {
+    const minor = parseWellFormed(value, knownExponent, options);
+    if (minor !== undefined) return { currency, minor };
+  }
   if (typeof value !== 'string') {
     throw new KassaError(
       'MONEY_NOT_A_STRING',
@@ -98,22 +147,26 @@ function checked(money: Money, allowZero: boolean, shown: string): Money {
   return money;
 }
 
+const SHOP_DEFAULTS: ParseOptions = Object.freeze({ allowTrailingZeros: false });
+const GATEWAY_DEFAULTS: ParseOptions = Object.freeze({ allowTrailingZeros: true });
+
 /** Parses a shop-side amount: at most the currency's decimals ("1500", "1500.5", "1500.50"). */
 export function parseMoney(
   value: unknown,
   currency: CurrencyCode = 'RUB',
-  options: { allowZero?: boolean } = {},
+  options?: { allowZero?: boolean },
 ): Money {
-  return parse(value, currency, { allowTrailingZeros: false, ...options });
+  // No options (the usual call): constant defaults instead of a spread per call.
+  return parse(value, currency, options === undefined ? SHOP_DEFAULTS : { allowTrailingZeros: false, ...options });
 }
 
 /** Parses an amount as Robokassa writes it (`100.000000` in callbacks and XML): extra zeros are fine, kopecks are not lost. */
 export function parseGatewayMoney(
   value: unknown,
   currency: CurrencyCode = 'RUB',
-  options: { allowZero?: boolean } = {},
+  options?: { allowZero?: boolean },
 ): Money {
-  return parse(value, currency, { allowTrailingZeros: true, ...options });
+  return parse(value, currency, options === undefined ? GATEWAY_DEFAULTS : { allowTrailingZeros: true, ...options });
 }
 
 /** From an integer count of minor units (a platform's `amount: 150000` for 1500.00 ₽). */

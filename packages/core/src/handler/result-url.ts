@@ -123,7 +123,7 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
     log.warn(C.malformed, { method, detail: read.detail, invId: read.invId });
     return fixedResponse(400);
   }
-  const { invId } = read.value;
+  const { invId } = read;
 
   // 3. The record decides which password pair is valid: a free test payment must never settle a real invoice.
   let record: PaymentRecord | undefined;
@@ -136,14 +136,14 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
   if (record === undefined) {
     // Unknown InvId: 400 whatever the signature says. If the signature is genuine, Robokassa took money for an
     // invoice this shop cannot match; its retries then its e-mail to the merchant put a human on it.
-    const probe = verifyReadResultCallback(config, read.value);
-    if (probe.ok) log.error(C.unknownInvoice, { invId, isTest: probe.callback.isTest, outSum: read.value.outSum });
+    const probe = verifyReadResultCallback(config, read);
+    if (probe.ok) log.error(C.unknownInvoice, { invId, isTest: probe.callback.isTest, outSum: read.outSum });
     else log.warn(C.signatureMismatch, { invId, known: false, detail: probe.detail });
     return fixedResponse(400);
   }
 
   // 4. Verify.
-  const verified = verifyReadResultCallback(config, read.value, {
+  const verified = verifyReadResultCallback(config, read, {
     isTest: record.isTest,
     currency: record.amount.currency,
   });
@@ -228,7 +228,7 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
   return fixedResponse(500);
 
   function ok(): Response {
-    return textResponse(200, `OK${read.ok ? read.value.invIdRaw : ''}`);
+    return textResponse(200, `OK${read.ok ? read.invIdRaw : ''}`);
   }
 
   async function settle(paid: PaymentRecord, firstTime: boolean): Promise<Response> {

@@ -224,10 +224,20 @@ const expirationSchema = z.unknown().transform((value, ctx): string => {
   }
 });
 
-const NO_SPACES = /^[^\s\u0000-\u001f\u007f]+$/;
+const WHITESPACE = /\s/;
+
+/** No whitespace and no control characters: they would not survive a redirect the way they are signed. */
+function isPlainUrlText(value: string): boolean {
+  if (WHITESPACE.test(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-  .refine((s) => NO_SPACES.test(s), 'must not contain spaces or control characters');
+  .refine(isPlainUrlText, 'must not contain spaces or control characters');
 const redirectSchema = z.object({ url: httpUrl, method: z.enum(['GET', 'POST']) }).strict();
 const LABEL = /^[A-Za-z0-9_]{1,100}$/;
 const label = z.string().regex(LABEL, 'must be a method label such as BankCardPSR');
@@ -261,10 +271,7 @@ export const paymentParamsSchema = z
       .max(MAX_PAYMENT_METHODS, `at most ${MAX_PAYMENT_METHODS} methods`)
       .optional(),
     culture: z.enum(CULTURES).optional(),
-    email: z
-      .email({ pattern: z.regexes.email, error: 'must be an e-mail address' })
-      .max(MAX_EMAIL_LENGTH)
-      .optional(),
+    email: z.email({ pattern: z.regexes.email, error: 'must be an e-mail address' }).max(MAX_EMAIL_LENGTH).optional(),
     expirationDate: expirationSchema.optional(),
     outSumCurrency: z.enum(OUT_SUM_CURRENCIES).optional(),
     userIp: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -350,8 +357,8 @@ export function quickPaymentParams(params: unknown): ValidatedPaymentParams | un
   let outSum: OutSumValue | undefined;
   let invId: string | undefined;
   let description: string | undefined;
-  // Only keys that are present with a defined value are copied, as zod does for optional keys.
-  const out: Record<string, unknown> = {};
+  // The result is filled in place; only keys present with a defined value are set, as zod does for optional keys.
+  const out: Record<string, unknown> = { outSum: undefined, invId: undefined, description: undefined, shp: undefined };
   for (const key in params) {
     if (!Object.hasOwn(params, key)) continue;
     const v = params[key];
@@ -421,19 +428,28 @@ export function quickPaymentParams(params: unknown): ValidatedPaymentParams | un
       case 'shp':
         // Read below, after every other key is known to be fine.
         break;
+      case 'userIp':
+      case 'resultUrl2':
+      case 'successUrl2':
+      case 'failUrl2':
+        // IP and URL rules are zod's alone (its own validators), so their presence sends the params there.
+        if (v === undefined) break;
+        return undefined;
       default:
-        // userIp, resultUrl2, successUrl2, failUrl2 and unknown keys: zod decides.
+        // Unknown keys: the strict schema reports them.
         return undefined;
     }
   }
   if (outSum === undefined || invId === undefined || description === undefined) return undefined;
-  let shp: readonly ShpParam[];
   try {
-    shp = normalizeShp(params.shp as Readonly<Record<string, string>> | undefined);
+    out.shp = normalizeShp(params.shp as Readonly<Record<string, string>> | undefined);
   } catch {
     return undefined;
   }
-  return { ...out, outSum, invId, description, shp } as ValidatedPaymentParams;
+  out.outSum = outSum;
+  out.invId = invId;
+  out.description = description;
+  return out as ValidatedPaymentParams;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -478,16 +494,14 @@ export function parsePaymentParams(params: unknown): ValidatedPaymentParams {
   );
 }
 
-/** Validated params with the cross-field rules applied: OutSum's currency, the receipt and its total. */
-export interface NormalizedPayment extends Omit<ValidatedPaymentParams, 'outSum' | 'receipt'> {
-  /** OutSum as sent and signed. */
-  outSum: string;
-  /** The Receipt as Robokassa receives it (urlencoded JSON), when there is one. */
-  receipt: string | undefined;
-}
-
-export function normalizePayment(config: RobokassaConfig, params: PaymentParams): NormalizedPayment {
-  const p = parsePaymentParams(params);
+/**
+ * The cross-field rules on validated params: OutSum's currency against `outSumCurrency` and the shop's currency, then
+ * the receipt (validated for the shop's country, its lines adding up to OutSum). Returns the Receipt as Robokassa
+ * receives it (urlencoded JSON), or undefined without one.
+ *
+ * @throws KassaError MONEY_CURRENCY_MISMATCH, RECEIPT_INVALID, RECEIPT_TAX_NOT_ALLOWED, RECEIPT_TOTAL_MISMATCH.
+ */
+export function checkPaymentParams(config: RobokassaConfig, p: ValidatedPaymentParams): string | undefined {
   const currency: CurrencyCode = p.outSumCurrency ?? SHOP_CURRENCY[config.country];
   if (p.outSum.currency !== undefined && p.outSum.currency !== currency) {
     throw new KassaError(
@@ -498,11 +512,8 @@ export function normalizePayment(config: RobokassaConfig, params: PaymentParams)
       { details: { outSumCurrency: p.outSum.currency, expected: currency } },
     );
   }
-  let receipt: string | undefined;
-  if (p.receipt !== undefined) {
-    const validated = createReceipt(p.receipt as ReceiptInput, { country: config.country, currency });
-    checkReceiptTotal(validated, { currency, minor: p.outSum.minor });
-    receipt = receiptForSignature(validated);
-  }
-  return { ...p, outSum: p.outSum.text, receipt };
+  if (p.receipt === undefined) return undefined;
+  const receipt = createReceipt(p.receipt as ReceiptInput, { country: config.country, currency });
+  checkReceiptTotal(receipt, { currency, minor: p.outSum.minor });
+  return receiptForSignature(receipt);
 }

@@ -1,9 +1,21 @@
-import { hash } from 'node:crypto';
-import type { HashAlgorithm } from '../hash.js';
+/**
+ * Payment initiation: the signed request that sends a buyer to Robokassa's payment page (protocol §1).
+ *
+ * One rule drives every encoding decision here: **sign each value exactly as Robokassa receives it after one level of
+ * decoding** (protocol §1.2, §4.3). So:
+ * - a form field's value *is* that received value (the browser form-encodes it on submit);
+ * - the GET URL carries every field value `formUrlEncode`d once;
+ * - Shp values and the Receipt are urlencoded once by us before signing (official SDK, DOC-params, DOC-fisc), so
+ *   their form values are already encoded and the GET URL has them twice (`Receipt=%257B…`);
+ * - ResultUrl2 / SuccessUrl2 / FailUrl2 are signed unencoded (Robokassa support, byBenPuls/robokassa#20, 2025): their
+ *   received value is the plain URL.
+ */
+
+import { type HashAlgorithm, hashHex } from '../hash.js';
 import { maskSecrets, type Secret } from '../secret.js';
 import { type Country, DEFAULT_BASE_URLS, passwordsFor, type RobokassaConfig } from './config.js';
 import { formUrlEncode, formUrlEncodeAgain } from './encoding.js';
-import { normalizePayment, type PaymentParams, type RedirectTarget } from './payment-params.js';
+import { checkPaymentParams, type PaymentParams, parsePaymentParams, type RedirectTarget } from './payment-params.js';
 import { type ShpEntry, shpSignatureSuffix } from './shp.js';
 
 export {
@@ -19,19 +31,6 @@ export {
   type RedirectTarget,
   SHOP_CURRENCY,
 } from './payment-params.js';
-
-/**
- * Payment initiation: the signed request that sends a buyer to Robokassa's payment page (protocol §1).
- *
- * One rule drives every encoding decision here: **sign each value exactly as Robokassa receives it after one level of
- * decoding** (protocol §1.2, §4.3). So:
- * - a form field's value *is* that received value (the browser form-encodes it on submit);
- * - the GET URL carries every field value `formUrlEncode`d once;
- * - Shp values and the Receipt are urlencoded once by us before signing (official SDK, DOC-params, DOC-fisc), so
- *   their form values are already encoded and the GET URL has them twice (`Receipt=%257B…`);
- * - ResultUrl2 / SuccessUrl2 / FailUrl2 are signed unencoded (Robokassa support, byBenPuls/robokassa#20, 2025): their
- *   received value is the plain URL.
- */
 
 export interface PaymentFormField {
   readonly name: string;
@@ -73,17 +72,37 @@ export interface PaymentSignatureParts {
   shp?: ReadonlyArray<ShpEntry> | undefined;
 }
 
-/** Everything before the password, with the trailing `:`. One function for the builder and for the CLI. */
-function signatureHead(parts: Omit<PaymentSignatureParts, 'password' | 'shp'>): string {
-  let head = `${parts.login}:${parts.outSum}:${parts.invId}`;
-  if (parts.outSumCurrency) head += `:${parts.outSumCurrency}`;
-  if (parts.userIp) head += `:${parts.userIp}`;
-  if (parts.receipt) head += `:${parts.receipt}`;
-  if (parts.stepByStep) head += ':true';
-  if (parts.resultUrl2) head += `:${parts.resultUrl2}`;
-  if (parts.successUrl2) head += `:${parts.successUrl2.url}:${parts.successUrl2.method}`;
-  if (parts.failUrl2) head += `:${parts.failUrl2.url}:${parts.failUrl2.method}`;
-  if (parts.token) head += `:${parts.token}`;
+/** The optional signed parts, as the builder's validated params and `PaymentSignatureParts` both carry them. */
+interface SignedModifiers {
+  readonly outSumCurrency?: string | undefined;
+  readonly userIp?: string | undefined;
+  readonly stepByStep?: boolean | undefined;
+  readonly resultUrl2?: string | undefined;
+  readonly successUrl2?: RedirectTarget | undefined;
+  readonly failUrl2?: RedirectTarget | undefined;
+  readonly token?: string | undefined;
+}
+
+/**
+ * Everything before the password, with the trailing `:` — the one implementation of the order of §1.2, used by the
+ * builder and by `paymentSignatureBase` (the CLI). Optional parts are appended only when present and non-empty.
+ */
+function signatureHead(
+  login: string,
+  outSum: string,
+  invId: string | number,
+  receipt: string | undefined,
+  m: SignedModifiers,
+): string {
+  let head = `${login}:${outSum}:${invId}`;
+  if (m.outSumCurrency) head += `:${m.outSumCurrency}`;
+  if (m.userIp) head += `:${m.userIp}`;
+  if (receipt) head += `:${receipt}`;
+  if (m.stepByStep) head += ':true';
+  if (m.resultUrl2) head += `:${m.resultUrl2}`;
+  if (m.successUrl2) head += `:${m.successUrl2.url}:${m.successUrl2.method}`;
+  if (m.failUrl2) head += `:${m.failUrl2.url}:${m.failUrl2.method}`;
+  if (m.token) head += `:${m.token}`;
   return `${head}:`;
 }
 
@@ -94,20 +113,13 @@ function signatureHead(parts: Omit<PaymentSignatureParts, 'password' | 'shp'>): 
  */
 export function paymentSignatureBase(parts: PaymentSignatureParts): string {
   const password = typeof parts.password === 'string' ? parts.password : parts.password.reveal();
-  return signatureHead(parts) + password + shpSignatureSuffix(parts.shp ?? []);
+  const head = signatureHead(parts.login, parts.outSum, parts.invId, parts.receipt, parts);
+  return head + password + shpSignatureSuffix(parts.shp ?? []);
 }
 
 /** Lower-case hex signature of `paymentSignatureBase(parts)`. */
 export function paymentSignature(parts: PaymentSignatureParts, algorithm: HashAlgorithm): string {
-  return signHex(algorithm, paymentSignatureBase(parts));
-}
-
-/**
- * `hashHex` with Node's one-shot `crypto.hash` (no Hash object per call): identical output (UTF-8 input, lower-case
- * hex; checked for all six algorithms in the tests) and noticeably cheaper on the payment hot path.
- */
-function signHex(algorithm: HashAlgorithm, base: string): string {
-  return hash(algorithm, base, 'hex');
+  return hashHex(algorithm, paymentSignatureBase(parts));
 }
 
 /**
@@ -165,81 +177,154 @@ export function hostFor(country: Country): string {
  *   `details.issues` lists each with its own code).
  */
 export function buildPaymentRequest(config: RobokassaConfig, params: PaymentParams): PaymentRequest {
-  const p = normalizePayment(config, params);
+  const p = parsePaymentParams(params);
+  const receipt = checkPaymentParams(config, p);
+  const outSum = p.outSum.text;
   const isTest = p.isTest ?? config.testMode;
-  const password1 = passwordsFor(config, isTest).password1;
+  // IsTest=1 is signed with the test Password #1 (passwordsFor throws TEST_PASSWORDS_MISSING without the test pair).
+  const password1 = isTest ? passwordsFor(config, true).password1 : config.password1;
 
-  const head = signatureHead({
-    login: config.login,
-    outSum: p.outSum,
-    invId: p.invId,
-    outSumCurrency: p.outSumCurrency,
-    userIp: p.userIp,
-    receipt: p.receipt,
-    stepByStep: p.stepByStep,
-    resultUrl2: p.resultUrl2,
-    successUrl2: p.successUrl2,
-    failUrl2: p.failUrl2,
-    token: p.token,
-  });
+  const head = signatureHead(config.login, outSum, p.invId, receipt, p);
   let tail = '';
   for (const s of p.shp) tail += `:${s.name}=${s.received}`;
-  const signature = signHex(config.algorithm, head + password1.reveal() + tail);
+  const signature = hashHex(config.algorithm, head + password1.reveal() + tail);
 
-  // Fields in a fixed order, Shp_ last and sorted as signed. `query` is built alongside: values that validation
+  // Fields in a fixed order, Shp_ last and sorted as signed. The query is built alongside: values that validation
   // already restricts to `[A-Za-z0-9._-]` (amounts, ids, labels, hex, constants) are copied as they are, the rest
   // encoded. Field names are fixed ASCII or `Shp_[a-z0-9_]`: nothing in them needs encoding.
   const constants = configConstants(config);
   const fields: PaymentFormField[] = [
     { name: 'MerchantLogin', value: config.login },
-    { name: 'OutSum', value: p.outSum },
+    { name: 'OutSum', value: outSum },
     { name: 'InvId', value: p.invId },
     { name: 'Description', value: p.description },
     { name: 'SignatureValue', value: signature },
   ];
-  let query = `MerchantLogin=${constants.login}&OutSum=${p.outSum}&InvId=${p.invId}&Description=${formUrlEncode(p.description)}&SignatureValue=${signature}`;
-  const add = (name: string, value: string, inUrl: string): void => {
-    fields.push({ name, value });
-    query += `&${name}=${inUrl}`;
-  };
-  if (p.outSumCurrency) add('OutSumCurrency', p.outSumCurrency, p.outSumCurrency);
-  if (p.userIp) add('UserIp', p.userIp, formUrlEncode(p.userIp));
-  if (p.incCurrLabel) add('IncCurrLabel', p.incCurrLabel, p.incCurrLabel);
-  if (p.paymentMethods) for (const m of p.paymentMethods) add('PaymentMethods', m, m);
+  let query = `MerchantLogin=${constants.login}&OutSum=${outSum}&InvId=${p.invId}&Description=${formUrlEncode(p.description)}&SignatureValue=${signature}`;
+  if (p.outSumCurrency) {
+    fields.push({ name: 'OutSumCurrency', value: p.outSumCurrency });
+    query += `&OutSumCurrency=${p.outSumCurrency}`;
+  }
+  if (p.userIp) {
+    fields.push({ name: 'UserIp', value: p.userIp });
+    query += `&UserIp=${formUrlEncode(p.userIp)}`;
+  }
+  if (p.incCurrLabel) {
+    fields.push({ name: 'IncCurrLabel', value: p.incCurrLabel });
+    query += `&IncCurrLabel=${p.incCurrLabel}`;
+  }
+  if (p.paymentMethods) {
+    for (const m of p.paymentMethods) {
+      fields.push({ name: 'PaymentMethods', value: m });
+      query += `&PaymentMethods=${m}`;
+    }
+  }
   const culture = p.culture ?? config.culture;
-  if (culture) add('Culture', culture, culture);
+  if (culture) {
+    fields.push({ name: 'Culture', value: culture });
+    query += `&Culture=${culture}`;
+  }
   // Older docs default to Windows-1251, which garbles UTF-8 descriptions and Shp values (protocol §7.7).
-  add('Encoding', 'utf-8', 'utf-8');
-  if (p.email) add('Email', p.email, formUrlEncode(p.email));
-  if (p.expirationDate) add('ExpirationDate', p.expirationDate, formUrlEncode(p.expirationDate));
-  if (isTest) add('IsTest', '1', '1');
-  if (p.receipt) add('Receipt', p.receipt, formUrlEncodeAgain(p.receipt));
-  if (p.stepByStep) add('StepByStep', 'true', 'true');
-  if (p.recurring) add('Recurring', 'true', 'true');
-  if (p.resultUrl2) add('ResultUrl2', p.resultUrl2, formUrlEncode(p.resultUrl2));
+  fields.push({ name: 'Encoding', value: 'utf-8' });
+  query += '&Encoding=utf-8';
+  if (p.email) {
+    fields.push({ name: 'Email', value: p.email });
+    query += `&Email=${formUrlEncode(p.email)}`;
+  }
+  if (p.expirationDate) {
+    fields.push({ name: 'ExpirationDate', value: p.expirationDate });
+    query += `&ExpirationDate=${formUrlEncode(p.expirationDate)}`;
+  }
+  if (isTest) {
+    fields.push({ name: 'IsTest', value: '1' });
+    query += '&IsTest=1';
+  }
+  if (receipt) {
+    fields.push({ name: 'Receipt', value: receipt });
+    query += `&Receipt=${formUrlEncodeAgain(receipt)}`;
+  }
+  if (p.stepByStep) {
+    fields.push({ name: 'StepByStep', value: 'true' });
+    query += '&StepByStep=true';
+  }
+  if (p.recurring) {
+    fields.push({ name: 'Recurring', value: 'true' });
+    query += '&Recurring=true';
+  }
+  if (p.resultUrl2) {
+    fields.push({ name: 'ResultUrl2', value: p.resultUrl2 });
+    query += `&ResultUrl2=${formUrlEncode(p.resultUrl2)}`;
+  }
   if (p.successUrl2) {
-    add('SuccessUrl2', p.successUrl2.url, formUrlEncode(p.successUrl2.url));
-    add('SuccessUrl2Method', p.successUrl2.method, p.successUrl2.method);
+    const { url, method } = p.successUrl2;
+    fields.push({ name: 'SuccessUrl2', value: url }, { name: 'SuccessUrl2Method', value: method });
+    query += `&SuccessUrl2=${formUrlEncode(url)}&SuccessUrl2Method=${method}`;
   }
   if (p.failUrl2) {
-    add('FailUrl2', p.failUrl2.url, formUrlEncode(p.failUrl2.url));
-    add('FailUrl2Method', p.failUrl2.method, p.failUrl2.method);
+    const { url, method } = p.failUrl2;
+    fields.push({ name: 'FailUrl2', value: url }, { name: 'FailUrl2Method', value: method });
+    query += `&FailUrl2=${formUrlEncode(url)}&FailUrl2Method=${method}`;
   }
-  if (p.token) add('Token', p.token, p.token);
-  for (const s of p.shp) add(s.name, s.received, formUrlEncodeAgain(s.received));
+  if (p.token) {
+    fields.push({ name: 'Token', value: p.token });
+    query += `&Token=${p.token}`;
+  }
+  for (const s of p.shp) {
+    fields.push({ name: s.name, value: s.received });
+    query += `&${s.name}=${formUrlEncodeAgain(s.received)}`;
+  }
 
   // Card-on-file payments have their own entry point (DOC-pay «Оплата по сохраненной карте»).
   const action = p.token ? constants.cofAction : constants.indexAction;
-  let masked: string | undefined;
-  return {
-    url: `${action}?${query}`,
-    form: { action, method: 'POST', fields },
-    signature,
-    // Computed on first read: most callers never print it, and masking is a good part of the hot path's cost.
-    get signatureBase(): string {
-      masked ??= maskedBase(head, tail, password1);
-      return masked;
-    },
-    isTest,
-  };
+  return new SignedPaymentRequest(`${action}?${query}`, { action, method: 'POST', fields }, signature, isTest, {
+    head,
+    tail,
+    password: password1,
+  });
+}
+
+interface BaseParts {
+  readonly head: string;
+  readonly tail: string;
+  readonly password: Secret;
+}
+
+/**
+ * The `PaymentRequest` the builder returns. `signatureBase` is masked on first read: most callers never print it,
+ * and checking the base for stray copies of the password is a good share of the hot path's cost otherwise.
+ */
+class SignedPaymentRequest implements PaymentRequest {
+  readonly url: string;
+  readonly form: PaymentRequest['form'];
+  readonly signature: string;
+  readonly isTest: boolean;
+  #parts: BaseParts | undefined;
+  #masked: string | undefined;
+
+  constructor(url: string, form: PaymentRequest['form'], signature: string, isTest: boolean, parts: BaseParts) {
+    this.url = url;
+    this.form = form;
+    this.signature = signature;
+    this.isTest = isTest;
+    this.#parts = parts;
+  }
+
+  get signatureBase(): string {
+    if (this.#masked === undefined) {
+      const parts = this.#parts as BaseParts;
+      this.#masked = maskedBase(parts.head, parts.tail, parts.password);
+      this.#parts = undefined;
+    }
+    return this.#masked;
+  }
+
+  toJSON(): Omit<PaymentRequest, never> {
+    return {
+      url: this.url,
+      form: this.form,
+      signature: this.signature,
+      signatureBase: this.signatureBase,
+      isTest: this.isTest,
+    };
+  }
 }

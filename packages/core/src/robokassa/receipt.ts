@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { isKassaError, KassaError, type KassaErrorCode } from '../errors.js';
-import {
-  type CurrencyCode,
-  formatMoney,
-  isCurrencyCode,
-  type Money,
-  moneyFromMinor,
-  parseMoney,
-} from '../money.js';
+import { type CurrencyCode, formatMoney, isCurrencyCode, type Money, moneyFromMinor, parseMoney } from '../money.js';
 import type { Country } from './config.js';
 import { formUrlEncode } from './encoding.js';
 
@@ -306,11 +299,9 @@ function throwIssues(issues: ReceiptIssue[]): never {
   const onlyTax = issues.every((i) => i.code === TAX_CODE);
   const code: KassaErrorCode = onlyTax ? TAX_CODE : 'RECEIPT_INVALID';
   const list = issues.map((i) => `${i.path} (${i.problem})`).join('; ');
-  throw new KassaError(
-    code,
-    onlyTax ? `Receipt tax not allowed: ${list}` : `Invalid receipt: ${list}`,
-    { details: { issues: issues.map(({ path, problem }) => ({ path, problem })) } },
-  );
+  throw new KassaError(code, onlyTax ? `Receipt tax not allowed: ${list}` : `Invalid receipt: ${list}`, {
+    details: { issues: issues.map(({ path, problem }) => ({ path, problem })) },
+  });
 }
 
 /**
@@ -336,7 +327,8 @@ export function createReceipt(input: ReceiptInput, options: CreateReceiptOptions
       parsed.error.issues.map((i) => ({
         path: issuePath(i.path),
         problem: i.message,
-        code: ((i as { params?: { kassaCode?: KassaErrorCode } }).params?.kassaCode ?? 'RECEIPT_INVALID') as KassaErrorCode,
+        code: ((i as { params?: { kassaCode?: KassaErrorCode } }).params?.kassaCode ??
+          'RECEIPT_INVALID') as KassaErrorCode,
       })),
     );
   }
@@ -389,7 +381,14 @@ export function checkReceiptTotal(receipt: Receipt, outSum: Money): void {
     throw new KassaError(
       'RECEIPT_TOTAL_MISMATCH',
       `The receipt is in ${total.currency} but OutSum is in ${outSum.currency}`,
-      { details: { receiptTotal: formatMoney(total), outSum: formatMoney(outSum), receiptCurrency: total.currency, outSumCurrency: outSum.currency } },
+      {
+        details: {
+          receiptTotal: formatMoney(total),
+          outSum: formatMoney(outSum),
+          receiptCurrency: total.currency,
+          outSumCurrency: outSum.currency,
+        },
+      },
     );
   }
   if (total.minor !== outSum.minor) {

@@ -202,7 +202,9 @@ export function shpSignatureSuffix(entries: ReadonlyArray<ShpEntry>): string {
  * Picks the user parameters out of received fields (a callback's decoded form or query): every name that starts
  * with `shp_` in any case, values as received, sorted by name ignoring case — ready for `shpSignatureSuffix`.
  */
-export function receivedShp(fields: Iterable<readonly [string, string]> | Readonly<Record<string, string>>): ShpEntry[] {
+export function receivedShp(
+  fields: Iterable<readonly [string, string]> | Readonly<Record<string, string>>,
+): ShpEntry[] {
   const pairs: Iterable<readonly [string, string]> =
     Symbol.iterator in fields
       ? (fields as Iterable<readonly [string, string]>)

@@ -1,4 +1,4 @@
-import { type CallbackInput, parseInvId, readCallbackFields, shpViews } from './params.js';
+import { type CallbackInput, fieldSpec, parseInvId, readCallbackFields, shpViews } from './params.js';
 
 /**
  * What the FailURL redirect suggests. FailURL carries no signature (protocol notes §2.3), so anyone can forge it,
@@ -22,19 +22,26 @@ export interface FailRedirect {
   readonly hint: FailRedirectHint;
 }
 
+/** Slots are the indices of these names. */
+const SPEC = fieldSpec(['outsum', 'invid', 'culture', 'istest']);
+const OUT_SUM = 0;
+const INV_ID = 1;
+const CULTURE = 2;
+const IS_TEST = 3;
+
 const EMPTY_HINT: FailRedirectHint = Object.freeze({ shp: Object.freeze({}), shpDecoded: Object.freeze({}) });
 
 /** Reads a FailURL redirect. Never throws; unreadable input gives an empty hint. */
 export function parseFailRedirect(input: CallbackInput): FailRedirect {
-  const fields = readCallbackFields(input, ['outsum', 'invid', 'culture', 'istest']);
-  if (!fields.ok) return Object.freeze({ trusted: false as const, hint: EMPTY_HINT });
-  const { known, shp } = fields.value;
-  const invIdRaw = known.get('invid');
-  const isTestRaw = known.get('istest');
+  const fields = readCallbackFields(input, SPEC);
+  if (typeof fields === 'string') return Object.freeze({ trusted: false as const, hint: EMPTY_HINT });
+  const { values, shp } = fields;
+  const invIdRaw = values[INV_ID];
+  const isTestRaw = values[IS_TEST];
   const hint: FailRedirectHint = Object.freeze({
     invId: invIdRaw === undefined ? undefined : parseInvId(invIdRaw),
-    outSum: known.get('outsum') || undefined,
-    culture: known.get('culture') || undefined,
+    outSum: values[OUT_SUM] || undefined,
+    culture: values[CULTURE] || undefined,
     isTest: isTestRaw === undefined ? undefined : isTestRaw === '1',
     ...shpViews(shp),
   });

@@ -11,6 +11,11 @@ import { formUrlDecode } from '../encoding.js';
  *   `shpName` of old integrations); their received names and values are kept as they are.
  *
  * Nothing here throws: every problem becomes `{ ok: false, detail }`, where `detail` names a field, never a value.
+ *
+ * Every ResultURL goes through this module, so it reads its input in one pass without building intermediate pair
+ * lists, maps or sorted copies (issue #2, bench/signing.ts). The order in which problems are reported is the one
+ * the rules imply: a problem with the input itself (not a string, too many parameters, bad percent-encoding) wins
+ * over an ambiguity (a field given twice), and among problems of one kind the first in input order wins.
  */
 
 /** What a framework hands over: a raw query string or form body, `URLSearchParams`, or an already-decoded object. */
@@ -27,122 +32,262 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; detail: string };
 
 /** One level of `application/x-www-form-urlencoded` decoding, strict: a bad `%` escape or bad UTF-8 is an error. */
 export function decodeFormComponent(text: string): string | undefined {
+  const spaced = text.indexOf('+') === -1 ? text : text.replaceAll('+', ' ');
+  // Names, amounts, InvIds and hex signatures carry no escapes: nothing to decode, nothing that can fail.
+  if (spaced.indexOf('%') === -1) return spaced;
   try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
+    return decodeURIComponent(spaced);
   } catch {
     return undefined;
   }
 }
 
-/** Splits and strictly decodes a query string (a leading `?` is allowed) or a form body. */
-export function decodeFormPairs(text: string): Decoded<Array<[string, string]>> {
-  const source = text.startsWith('?') ? text.slice(1) : text;
-  const pairs: Array<[string, string]> = [];
-  if (source === '') return { ok: true, value: pairs };
-  for (const part of source.split('&')) {
-    if (part === '') continue;
-    if (pairs.length >= MAX_CALLBACK_PARAMETERS) return { ok: false, detail: 'too many parameters' };
-    const eq = part.indexOf('=');
-    const name = decodeFormComponent(eq < 0 ? part : part.slice(0, eq));
-    const value = decodeFormComponent(eq < 0 ? '' : part.slice(eq + 1));
-    if (name === undefined || value === undefined) return { ok: false, detail: 'bad percent-encoding' };
-    pairs.push([name, value]);
-  }
-  return { ok: true, value: pairs };
+/** Receives the pairs of a parameter set in order. */
+interface PairSink {
+  add(name: string, value: string): void;
 }
 
-function toPairs(input: CallbackInput): Decoded<Array<[string, string]>> {
-  if (typeof input === 'string') return decodeFormPairs(input);
-  const pairs: Array<[string, string]> = [];
-  const push = (name: unknown, value: unknown): string | undefined => {
-    if (typeof name !== 'string' || typeof value !== 'string') return 'parameter is not a string';
-    if (pairs.length >= MAX_CALLBACK_PARAMETERS) return 'too many parameters';
-    pairs.push([name, value]);
-    return undefined;
-  };
-  if (input instanceof URLSearchParams) {
-    for (const [name, value] of input) {
-      const problem = push(name, value);
-      if (problem) return { ok: false, detail: problem };
-    }
-    return { ok: true, value: pairs };
+class PairList implements PairSink {
+  readonly pairs: Array<[string, string]> = [];
+
+  add(name: string, value: string): void {
+    this.pairs.push([name, value]);
   }
-  if (Array.isArray(input)) {
-    for (const entry of input as ReadonlyArray<readonly [unknown, unknown]>) {
-      const problem = push(entry?.[0], entry?.[1]);
-      if (problem) return { ok: false, detail: problem };
+}
+
+/** Splits and strictly decodes a query string (a leading `?` is allowed) or a form body. */
+export function decodeFormPairs(text: string): Decoded<Array<[string, string]>> {
+  const list = new PairList();
+  const problem = scanFormText(text, list);
+  return problem === undefined ? { ok: true, value: list.pairs } : { ok: false, detail: problem };
+}
+
+/**
+ * Hands each decoded `name=value` of a query string or form body to `sink`, in order; returns the first input
+ * problem, if any (nothing is handed over after it).
+ */
+function scanFormText(text: string, sink: PairSink): string | undefined {
+  const length = text.length;
+  let start = text.charCodeAt(0) === 0x3f /* ? */ ? 1 : 0;
+  let count = 0;
+  // The next `=` at or after `start`, reused while it lies in a later part: the scan stays linear in the text.
+  let eq = -1;
+  while (start < length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end > start) {
+      if (count >= MAX_CALLBACK_PARAMETERS) return 'too many parameters';
+      count += 1;
+      if (eq !== length && eq < start) {
+        eq = text.indexOf('=', start);
+        if (eq === -1) eq = length;
+      }
+      const hasValue = eq < end;
+      const name = decodeFormComponent(text.slice(start, hasValue ? eq : end));
+      const value = hasValue ? decodeFormComponent(text.slice(eq + 1, end)) : '';
+      if (name === undefined || value === undefined) return 'bad percent-encoding';
+      sink.add(name, value);
     }
-    return { ok: true, value: pairs };
+    start = end + 1;
   }
-  if (typeof input !== 'object' || input === null) return { ok: false, detail: 'input is not a parameter set' };
-  for (const [name, value] of Object.entries(input)) {
-    if (value === undefined) continue;
-    const values: readonly unknown[] = Array.isArray(value) ? value : [value];
-    for (const v of values) {
-      const problem = push(name, v);
-      if (problem) return { ok: false, detail: problem };
-    }
-  }
-  return { ok: true, value: pairs };
+  return undefined;
 }
 
 /** True for a user parameter name: `Shp_x`, `shp_x`, `SHP_x`, legacy `shpx`. */
 export function isShpName(name: string): boolean {
-  return name.length > 3 && name.slice(0, 3).toLowerCase() === 'shp';
+  // `| 0x20` lower-cases ASCII letters; no other UTF-16 unit lower-cases to `s`, `h` or `p` (checked over the BMP).
+  return (
+    name.length > 3 &&
+    (name.charCodeAt(0) | 0x20) === 0x73 &&
+    (name.charCodeAt(1) | 0x20) === 0x68 &&
+    (name.charCodeAt(2) | 0x20) === 0x70
+  );
+}
+
+/** How Robokassa itself spells the fields (DOC-notif): looked up first, so the usual names skip `toLowerCase`. */
+const ROBOKASSA_SPELLINGS: Readonly<Record<string, string>> = {
+  outsum: 'OutSum',
+  invid: 'InvId',
+  signaturevalue: 'SignatureValue',
+  istest: 'IsTest',
+  fee: 'Fee',
+  email: 'EMail',
+  paymentmethod: 'PaymentMethod',
+  inccurrlabel: 'IncCurrLabel',
+  outsumcurrency: 'OutSumCurrency',
+  culture: 'Culture',
+};
+
+/** The fields one kind of callback knows, by lower-case name, each with a fixed slot. Build once per kind. */
+export interface FieldSpec {
+  /** Lower-case names; a field's slot is its index here. */
+  readonly names: readonly string[];
+  /** Lower-case names and Robokassa's own spellings → slot. */
+  readonly slots: ReadonlyMap<string, number>;
+  /** One `undefined` per slot: copied for each callback, cheaper than building a new array. */
+  readonly empty: ReadonlyArray<string | undefined>;
+}
+
+/** `names` are lower-case and none starts with `shp` (a user parameter is never a known field). */
+export function fieldSpec(names: readonly string[]): FieldSpec {
+  const slots = new Map<string, number>();
+  const empty: Array<string | undefined> = [];
+  names.forEach((name, slot) => {
+    slots.set(name, slot);
+    const spelling = ROBOKASSA_SPELLINGS[name];
+    if (spelling !== undefined) slots.set(spelling, slot);
+    empty.push(undefined);
+  });
+  return { names: [...names], slots, empty };
+}
+
+/** A user parameter as received, with its lower-case name (the key duplicates and the usual order are decided by). */
+export interface ShpParam {
+  readonly name: string;
+  readonly value: string;
+  readonly key: string;
 }
 
 export interface CallbackFields {
-  /** Known fields by lower-case name, each present at most once. */
-  readonly known: ReadonlyMap<string, string>;
-  /** User parameters with their received names and values, in the order received. */
-  readonly shp: ReadonlyArray<readonly [string, string]>;
+  /** Known fields by slot (see `FieldSpec`); undefined when absent. Each was present at most once. */
+  readonly values: ReadonlyArray<string | undefined>;
+  /**
+   * User parameters with their received names and values, sorted by name ignoring case (`sortShpParams`), the
+   * order Robokassa documents for the signature.
+   */
+  readonly shp: readonly ShpParam[];
 }
 
-/**
- * Collects the fields this callback kind knows (lower-case names) and every Shp_ parameter. A known field or a Shp_
- * name given twice (in any letter case) is ambiguous, so the callback is malformed; unknown parameters are ignored.
- */
-export function readCallbackFields(input: CallbackInput, knownNames: readonly string[]): Decoded<CallbackFields> {
-  const decoded = toPairs(input);
-  if (!decoded.ok) return decoded;
-  const known = new Map<string, string>();
-  const shp: Array<readonly [string, string]> = [];
-  const seenShp = new Set<string>();
-  for (const [name, value] of decoded.value) {
-    const lower = name.toLowerCase();
-    if (knownNames.includes(lower)) {
-      if (known.has(lower)) return { ok: false, detail: `duplicate parameter ${lower}` };
-      known.set(lower, value);
-    } else if (isShpName(name)) {
-      if (seenShp.has(lower)) return { ok: false, detail: 'duplicate Shp_ parameter' };
-      seenShp.add(lower);
-      shp.push([name, value]);
+/** Above this many Shp_ parameters duplicates are found with a set instead of a scan of the few seen so far. */
+const SHP_SCAN_LIMIT = 16;
+
+/** Collects known fields and Shp_ parameters from name/value pairs, remembering the first ambiguity. */
+class FieldCollector implements PairSink {
+  readonly spec: FieldSpec;
+  readonly values: Array<string | undefined>;
+  readonly shp: ShpParam[] = [];
+  shpKeys: Set<string> | undefined;
+  /** The first field given twice, reported once the whole input is known to be readable. */
+  ambiguity: string | undefined;
+
+  constructor(spec: FieldSpec) {
+    this.spec = spec;
+    this.values = spec.empty.slice();
+    this.shpKeys = undefined;
+    this.ambiguity = undefined;
+  }
+
+  add(name: string, value: string): void {
+    if (this.ambiguity !== undefined) return;
+    const slots = this.spec.slots;
+    let slot = slots.get(name);
+    if (slot === undefined && !isShpName(name)) slot = slots.get(name.toLowerCase());
+    if (slot !== undefined) {
+      if (this.values[slot] !== undefined) this.ambiguity = `duplicate parameter ${this.spec.names[slot]}`;
+      else this.values[slot] = value;
+      return;
+    }
+    if (!isShpName(name)) return;
+    const key = name.toLowerCase();
+    if (this.seenShp(key)) {
+      this.ambiguity = 'duplicate Shp_ parameter';
+      return;
+    }
+    this.shp.push({ name, value, key });
+  }
+
+  private seenShp(key: string): boolean {
+    const shp = this.shp;
+    if (shp.length < SHP_SCAN_LIMIT) {
+      for (const param of shp) if (param.key === key) return true;
+      return false;
+    }
+    if (this.shpKeys === undefined) this.shpKeys = new Set(shp.map((param) => param.key));
+    if (this.shpKeys.has(key)) return true;
+    this.shpKeys.add(key);
+    return false;
+  }
+}
+
+/** Feeds every pair of a non-string input to `collector`; returns the first input problem, if any. */
+function collectStructured(input: Exclude<CallbackInput, string>, collector: FieldCollector): string | undefined {
+  let count = 0;
+  if (input instanceof URLSearchParams) {
+    for (const [name, value] of input) {
+      if (count++ >= MAX_CALLBACK_PARAMETERS) return 'too many parameters';
+      collector.add(name, value);
+    }
+    return undefined;
+  }
+  if (Array.isArray(input)) {
+    for (const entry of input as ReadonlyArray<readonly [unknown, unknown]>) {
+      const name = entry?.[0];
+      const value = entry?.[1];
+      if (typeof name !== 'string' || typeof value !== 'string') return 'parameter is not a string';
+      if (count++ >= MAX_CALLBACK_PARAMETERS) return 'too many parameters';
+      collector.add(name, value);
+    }
+    return undefined;
+  }
+  if (typeof input !== 'object' || input === null) return 'input is not a parameter set';
+  // Own enumerable properties, as `Object.entries` lists them (also the fastest way to read them here).
+  for (const [name, value] of Object.entries(input as Readonly<Record<string, unknown>>)) {
+    if (typeof value === 'string') {
+      if (count++ >= MAX_CALLBACK_PARAMETERS) return 'too many parameters';
+      collector.add(name, value);
+    } else if (Array.isArray(value)) {
+      for (const v of value as readonly unknown[]) {
+        if (typeof v !== 'string') return 'parameter is not a string';
+        if (count++ >= MAX_CALLBACK_PARAMETERS) return 'too many parameters';
+        collector.add(name, v);
+      }
+    } else if (value !== undefined) {
+      return 'parameter is not a string';
     }
   }
-  return { ok: true, value: { known, shp } };
+  return undefined;
 }
 
 /**
- * The received Shp map as-is and a view decoded once more (`abc+1` → `abc 1`), both keyed by the received names.
- * Objects have a null prototype: a received `Shp___proto__` must not reach Object.prototype.
+ * Collects the fields this callback kind knows and every Shp_ parameter (sorted, see `CallbackFields`). A known field
+ * or a Shp_ name given twice (in any letter case) is ambiguous, so the callback is malformed; unknown parameters are
+ * ignored. A string is the problem (`detail`): naming a field, never a value.
  */
-export function shpViews(shp: ReadonlyArray<readonly [string, string]>): {
-  shp: Readonly<Record<string, string>>;
-  shpDecoded: Readonly<Record<string, string>>;
-} {
-  const raw: Record<string, string> = Object.create(null);
-  const decoded: Record<string, string> = Object.create(null);
-  for (const [name, value] of sortShpCaseInsensitive(shp)) {
-    raw[name] = value;
-    // The same decoder the payment side's encoder is the inverse of (robokassa/encoding.ts). It is lenient: a value
-    // another integration signed without encoding (a raw `%`) comes back as it was.
-    decoded[name] = formUrlDecode(value);
-  }
-  return { shp: Object.freeze(raw), shpDecoded: Object.freeze(decoded) };
+export function readCallbackFields(input: CallbackInput, spec: FieldSpec): CallbackFields | string {
+  const collector = new FieldCollector(spec);
+  const problem =
+    typeof input === 'string' ? scanFormText(input, collector) : collectStructured(input, collector);
+  if (problem !== undefined) return problem;
+  if (collector.ambiguity !== undefined) return collector.ambiguity;
+  sortShpParams(collector.shp);
+  return collector;
 }
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareByKey(a: ShpParam, b: ShpParam): number {
+  return compareCodeUnits(a.key, b.key) || compareCodeUnits(a.name, b.name);
+}
+
+/**
+ * Sorts in place by name, ordinal comparison ignoring letter case (the order Robokassa documents and the emulator
+ * uses), and returns the array. Callbacks carry a handful of Shp_ parameters, for which an insertion sort over the
+ * precomputed lower-case keys beats `Array.prototype.sort`.
+ */
+export function sortShpParams(params: ShpParam[]): ShpParam[] {
+  if (params.length > SHP_SCAN_LIMIT) return params.sort(compareByKey);
+  for (let i = 1; i < params.length; i++) {
+    const current = params[i] as ShpParam;
+    let j = i - 1;
+    while (j >= 0 && compareByKey(params[j] as ShpParam, current) > 0) {
+      params[j + 1] = params[j] as ShpParam;
+      j -= 1;
+    }
+    params[j + 1] = current;
+  }
+  return params;
 }
 
 /** Sorted by name, ordinal comparison ignoring letter case (the order Robokassa documents and the emulator uses). */
@@ -152,32 +297,116 @@ export function sortShpCaseInsensitive<T extends readonly [string, string]>(pair
   );
 }
 
+function compareUpperCase(a: ShpParam, b: ShpParam): number {
+  return compareCodeUnits(a.name.toUpperCase(), b.name.toUpperCase()) || compareCodeUnits(a.name, b.name);
+}
+
+function compareNames(a: ShpParam, b: ShpParam): number {
+  return compareCodeUnits(a.name, b.name);
+}
+
 /**
- * Every Shp_ order a real signer is known to use, without repeats: ordinal ignoring case by lower-casing (PHP `sort`
- * on lower-case names, the official plugin), by upper-casing (.NET `OrdinalIgnoreCase`, which places `_` after
- * letters), and plain byte order (PHP/Ruby `sort` on mixed-case names, e.g. the OFFSITE vector). They only differ
- * for names that mix letter case or use characters between `Z` and `a`; each still needs the password to match.
+ * `compareUpperCase(a, b) < 0` for ASCII names without allocating upper-case copies; undefined when a character
+ * outside ASCII decides (the caller then uses `compareUpperCase` itself).
  */
-export function shpOrderings(
-  pairs: ReadonlyArray<readonly [string, string]>,
-): Array<ReadonlyArray<readonly [string, string]>> {
-  const orders = [
-    sortShpCaseInsensitive(pairs),
-    [...pairs].sort((a, b) => compareCodeUnits(a[0].toUpperCase(), b[0].toUpperCase()) || compareCodeUnits(a[0], b[0])),
-    [...pairs].sort((a, b) => compareCodeUnits(a[0], b[0])),
-  ];
-  const seen = new Set<string>();
-  return orders.filter((order) => {
-    const key = order.map(([name]) => name).join('\u0000');
+function upperCaseBefore(a: string, b: string): boolean | undefined {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x >= 0x80 || y >= 0x80) return undefined;
+    if (x >= 0x61 && x <= 0x7a) x -= 0x20;
+    if (y >= 0x61 && y <= 0x7a) y -= 0x20;
+    if (x !== y) return x < y;
+  }
+  // Equal up to the shorter length: the shorter one first, and for equal lengths the code-unit tie-break.
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/**
+ * Whether `sorted` (in `sortShpParams` order) is also in the other two orders below. It is for lower-case names
+ * and for every name set without mixed letter case or `[\]^_\`` deciding between two names, which is nearly every
+ * real callback, so the other orders need neither be built nor hashed. Each order is a strict total order on
+ * distinct names, so checking neighbours is enough.
+ */
+function isInEveryOrder(sorted: readonly ShpParam[]): boolean {
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1] as ShpParam;
+    const b = sorted[i] as ShpParam;
+    if (!(a.name < b.name)) return false;
+    const upper = upperCaseBefore(a.name, b.name);
+    if (upper === false || (upper === undefined && compareUpperCase(a, b) >= 0)) return false;
+  }
+  return true;
+}
+
+const NO_ORDERS: ReadonlyArray<readonly ShpParam[]> = Object.freeze([]);
+
+/**
+ * Every Shp_ order a real signer is known to use other than `sorted` itself (which must be in `sortShpParams`
+ * order), without repeats: ordinal ignoring case by upper-casing (.NET `OrdinalIgnoreCase`, which places `_` after
+ * letters) and plain byte order (PHP/Ruby `sort` on mixed-case names, e.g. the OFFSITE vector); `sorted` is the
+ * order of PHP `sort` on lower-case names (the official plugin). They only differ for names that mix letter case or
+ * use characters between `Z` and `a`, so for nearly every callback there is none; each still needs the password.
+ */
+export function otherShpOrderings(sorted: readonly ShpParam[]): ReadonlyArray<readonly ShpParam[]> {
+  if (isInEveryOrder(sorted)) return NO_ORDERS;
+  const seen = new Set<string>([sorted.map(({ name }) => name).join('\u0000')]);
+  return [[...sorted].sort(compareUpperCase), [...sorted].sort(compareNames)].filter((order) => {
+    const key = order.map(({ name }) => name).join('\u0000');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
+/** The views of the Shp_ parameters a callback result carries. */
+export interface ShpViews {
+  readonly shp: Readonly<Record<string, string>>;
+  readonly shpDecoded: Readonly<Record<string, string>>;
+}
+
+const NO_SHP: ShpViews = Object.freeze({ shp: Object.freeze({}), shpDecoded: Object.freeze({}) });
+
+/**
+ * The received Shp map as-is and a view decoded once more (`abc+1` → `abc 1`), both keyed by the received names in
+ * `sorted` order. Plain objects are safe here: every key starts with `shp`, so none can be `__proto__` or shadow an
+ * `Object.prototype` member, and a null prototype costs several times more to build on every callback. They are not
+ * frozen either (only the shared empty views are): nothing reads them after the result is handed out, so freezing
+ * would only cost time; the types are read-only.
+ */
+export function shpViews(sorted: readonly ShpParam[]): ShpViews {
+  if (sorted.length === 0) return NO_SHP;
+  const raw: Record<string, string> = {};
+  let encoded = false;
+  for (const { name, value } of sorted) {
+    raw[name] = value;
+    if (value.indexOf('%') !== -1 || value.indexOf('+') !== -1) encoded = true;
+  }
+  // Usually no value has anything to decode: a copy of `raw` is then the decoded view, and copying is cheaper.
+  if (!encoded) return { shp: raw, shpDecoded: { ...raw } };
+  const decoded: Record<string, string> = {};
+  for (const { name, value } of sorted) {
+    // The same decoder the payment side's encoder is the inverse of (robokassa/encoding.ts). It is lenient: a value
+    // another integration signed without encoding (a raw `%`) comes back as it was.
+    decoded[name] = formUrlDecode(value);
+  }
+  return { shp: raw, shpDecoded: decoded };
+}
+
 /** Robokassa's InvId as we allocate it: a canonical positive decimal (no sign, no leading zeros), a safe integer. */
 export function parseInvId(raw: string): number | undefined {
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) return undefined;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : undefined;
+  const length = raw.length;
+  // At most 16 digits, the first not 0 (the former /^[1-9][0-9]{0,15}$/), checked without a regular expression.
+  if (length === 0 || length > 16) return undefined;
+  const first = raw.charCodeAt(0);
+  if (first < 0x31 || first > 0x39) return undefined;
+  let n = first - 0x30;
+  for (let i = 1; i < length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    n = n * 10 + (c - 0x30);
+  }
+  // Exact up to 2^53; a larger value may be rounded, but never down to a safe integer, so this check is exact.
+  return n <= Number.MAX_SAFE_INTEGER ? n : undefined;
 }

@@ -3,9 +3,11 @@ import type { RobokassaConfig } from '../config.js';
 import type { CallbackInput } from './params.js';
 import {
   type CallbackFailure,
+  fieldSlot,
   optionalField,
   readSignedCallback,
   type SignedCallbackFields,
+  signedCallbackSpec,
   type UnverifiedSignedCallback,
   type VerifyCallbackOptions,
   verifySignedCallback,
@@ -35,43 +37,59 @@ export type ResultCallbackVerification = { readonly ok: true; readonly callback:
 
 export const RESULT_URL_FIELDS = ['fee', 'email', 'paymentmethod', 'inccurrlabel', 'outsumcurrency'] as const;
 
+const SPEC = signedCallbackSpec(RESULT_URL_FIELDS);
+const NO_OPTIONS: VerifyCallbackOptions = Object.freeze({});
+const FEE = fieldSlot(SPEC, 'fee');
+const EMAIL = fieldSlot(SPEC, 'email');
+const PAYMENT_METHOD = fieldSlot(SPEC, 'paymentmethod');
+const INC_CURR_LABEL = fieldSlot(SPEC, 'inccurrlabel');
+const OUT_SUM_CURRENCY = fieldSlot(SPEC, 'outsumcurrency');
+
 /** Reads a ResultURL without verifying it (the handler needs the InvId to find the record first). Internal. */
-export function readResultCallback(
-  input: CallbackInput,
-): { ok: true; value: UnverifiedSignedCallback } | CallbackFailure {
-  return readSignedCallback(input, RESULT_URL_FIELDS);
+export function readResultCallback(input: CallbackInput): UnverifiedSignedCallback | CallbackFailure {
+  return readSignedCallback(input, SPEC);
 }
 
-/** Verifies a ResultURL that `readResultCallback` has read. Internal. */
+/**
+ * Verifies a ResultURL that `readResultCallback` has read. Internal.
+ *
+ * The result is not frozen: it is a fresh object per call that nothing in this library reads after handing it out,
+ * so freezing would only cost time on every callback; its types are read-only.
+ */
 export function verifyReadResultCallback(
   config: RobokassaConfig,
   unverified: UnverifiedSignedCallback,
-  options: VerifyCallbackOptions = {},
+  options: VerifyCallbackOptions = NO_OPTIONS,
 ): ResultCallbackVerification {
-  const verified = verifySignedCallback(config, unverified, 'password2', options);
-  if (!verified.ok) return verified;
-  const known = unverified.known;
-  const fee = optionalField(known, 'fee');
+  const value = verifySignedCallback(config, unverified, 'password2', options);
+  if (!value.ok) return value;
+  const fields = unverified.fields;
+  const fee = optionalField(fields, FEE);
   let feeAmount: Money | undefined;
   if (fee !== undefined) {
     try {
-      feeAmount = parseGatewayMoney(fee, verified.value.amount.currency, { allowZero: true });
+      feeAmount = parseGatewayMoney(fee, value.amount.currency, { allowZero: true });
     } catch {
       // Fee is not signed and only informs: an odd format must not lose a real payment.
       feeAmount = undefined;
     }
   }
-  const callback: ResultCallback = Object.freeze({
-    kind: 'result_url' as const,
-    ...verified.value,
+  const callback: ResultCallback = {
+    kind: 'result_url',
+    outSum: value.outSum,
+    amount: value.amount,
+    invId: value.invId,
+    isTest: value.isTest,
+    shp: value.shp,
+    shpDecoded: value.shpDecoded,
     fee,
     feeAmount,
-    email: optionalField(known, 'email'),
-    paymentMethod: optionalField(known, 'paymentmethod'),
-    incCurrLabel: optionalField(known, 'inccurrlabel'),
-    outSumCurrency: optionalField(known, 'outsumcurrency'),
-  });
-  return Object.freeze({ ok: true as const, callback });
+    email: optionalField(fields, EMAIL),
+    paymentMethod: optionalField(fields, PAYMENT_METHOD),
+    incCurrLabel: optionalField(fields, INC_CURR_LABEL),
+    outSumCurrency: optionalField(fields, OUT_SUM_CURRENCY),
+  };
+  return { ok: true, callback };
 }
 
 /**
@@ -85,9 +103,9 @@ export function verifyReadResultCallback(
 export function verifyResultCallback(
   config: RobokassaConfig,
   input: CallbackInput,
-  options: VerifyCallbackOptions = {},
+  options: VerifyCallbackOptions = NO_OPTIONS,
 ): ResultCallbackVerification {
   const read = readResultCallback(input);
   if (!read.ok) return read;
-  return verifyReadResultCallback(config, read.value, options);
+  return verifyReadResultCallback(config, read, options);
 }

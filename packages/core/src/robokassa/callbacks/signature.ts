@@ -1,6 +1,6 @@
 import { type HashAlgorithm, hashHex, signaturesEqual } from '../../hash.js';
 import type { Secret } from '../../secret.js';
-import { shpOrderings, sortShpCaseInsensitive } from './params.js';
+import { otherShpOrderings, type ShpParam, sortShpCaseInsensitive } from './params.js';
 
 export interface CallbackSignatureInput {
   algorithm: HashAlgorithm;
@@ -46,25 +46,43 @@ export function callbackSignature(input: CallbackSignatureInput): string {
   );
 }
 
+const NO_SUFFIXES: readonly string[] = [];
+
+/** `:name=value` for each parameter, in the given order: the part of the base after the password. */
+function shpSuffix(order: readonly ShpParam[]): string {
+  let suffix = '';
+  for (const { name, value } of order) suffix += `:${name}=${value}`;
+  return suffix;
+}
+
 /**
  * Index of the first password (in the given order) under which `received` is a valid signature for any Shp_ ordering
- * a real signer uses, or -1. Every candidate is compared in constant time.
+ * a real signer uses (`shp` in `sortShpParams` order, then `otherShpOrderings`), or -1. Every candidate is compared in
+ * constant time.
+ *
+ * This is the verification hot path: the parts of the base that do not depend on the password or the ordering are
+ * joined once, and the extra orderings exist only when they differ from the usual one (see `otherShpOrderings`).
  */
 export function matchCallbackSignature(options: {
   algorithm: HashAlgorithm;
   outSum: string;
   invId: string;
   passwords: readonly Secret[];
-  shp: ReadonlyArray<readonly [string, string]>;
+  shp: readonly ShpParam[];
   received: string;
 }): number {
-  const orders = shpOrderings(options.shp);
-  for (const [index, password] of options.passwords.entries()) {
-    let matched = false;
-    for (const order of orders) {
-      const expected = hashBase(options.algorithm, options.outSum, options.invId, password, order);
+  const { algorithm, passwords, received } = options;
+  const head = `${options.outSum}:${options.invId}:`;
+  const suffix = shpSuffix(options.shp);
+  const others = otherShpOrderings(options.shp);
+  const otherSuffixes = others.length === 0 ? NO_SUFFIXES : others.map(shpSuffix);
+  for (let index = 0; index < passwords.length; index++) {
+    // The base holds the password: it lives only in this loop and is never returned, logged or put in an error.
+    const withPassword = head + (passwords[index] as Secret).reveal();
+    let matched = signaturesEqual(hashHex(algorithm, withPassword + suffix), received);
+    for (const other of otherSuffixes) {
       // No early exit inside one password: the time spent does not depend on which ordering matched.
-      matched = signaturesEqual(expected, options.received) || matched;
+      matched = signaturesEqual(hashHex(algorithm, withPassword + other), received) || matched;
     }
     if (matched) return index;
   }

@@ -2,7 +2,15 @@ import type { KassaErrorCode } from '../../errors.js';
 import { type CurrencyCode, type Money, parseGatewayMoney } from '../../money.js';
 import type { Secret } from '../../secret.js';
 import type { RobokassaConfig } from '../config.js';
-import { type CallbackInput, parseInvId, readCallbackFields, shpViews } from './params.js';
+import {
+  type CallbackFields,
+  type CallbackInput,
+  type FieldSpec,
+  fieldSpec,
+  parseInvId,
+  readCallbackFields,
+  shpViews,
+} from './params.js';
 import { matchCallbackSignature } from './signature.js';
 
 /** Why a callback was not accepted. The union is closed: a caller can switch over it exhaustively. */
@@ -58,63 +66,90 @@ export interface VerifyCallbackOptions {
 
 /** A signed callback that has been read but not yet verified. Internal: never proof of anything. */
 export interface UnverifiedSignedCallback {
+  /** Read successfully (the discriminant against `CallbackFailure`); says nothing about the signature. */
+  readonly ok: true;
   readonly outSum: string;
+  /** `outSum` read as roubles: every currency Robokassa takes has two decimals, so only `currency` may differ. */
+  readonly amountRub: Money;
   readonly invIdRaw: string;
   readonly invId: number;
   readonly signature: string;
   /** `IsTest` as received: true for `1`, false for any other value, undefined when absent. */
   readonly isTestParam: boolean | undefined;
-  readonly known: ReadonlyMap<string, string>;
-  readonly shp: ReadonlyArray<readonly [string, string]>;
+  /** Every known field by slot of the spec it was read with (`signedCallbackSpec`). */
+  readonly fields: CallbackFields;
 }
 
+/** The fields every signed callback has, in these slots of every `signedCallbackSpec`. */
 const SIGNATURE_FIELDS = ['outsum', 'invid', 'signaturevalue', 'istest'] as const;
+const OUT_SUM = 0;
+const INV_ID = 1;
+const SIGNATURE_VALUE = 2;
+const IS_TEST = 3;
+
+/** A signed callback kind's fields: the common ones, then `extraFields` (look their slots up with `fieldSlot`). */
+export function signedCallbackSpec(extraFields: readonly string[]): FieldSpec {
+  return fieldSpec([...SIGNATURE_FIELDS, ...extraFields]);
+}
+
+export function fieldSlot(spec: FieldSpec, name: string): number {
+  const slot = spec.names.indexOf(name);
+  if (slot < 0) throw new Error(`unknown callback field ${name}`);
+  return slot;
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** Reads OutSum, InvId and SignatureValue (plus the extra fields named) without checking the signature. */
-export function readSignedCallback(
-  input: CallbackInput,
-  extraFields: readonly string[],
-): { ok: true; value: UnverifiedSignedCallback } | CallbackFailure {
-  const fields = readCallbackFields(input, [...SIGNATURE_FIELDS, ...extraFields]);
-  if (!fields.ok) return callbackFailure('malformed', fields.detail);
-  const { known, shp } = fields.value;
-  const invIdRaw = nonEmpty(known.get('invid'));
+/** Reads OutSum, InvId and SignatureValue (plus the spec's other fields) without checking the signature. */
+export function readSignedCallback(input: CallbackInput, spec: FieldSpec): UnverifiedSignedCallback | CallbackFailure {
+  const fields = readCallbackFields(input, spec);
+  if (typeof fields === 'string') return callbackFailure('malformed', fields);
+  const values = fields.values;
+  const invIdRaw = nonEmpty(values[INV_ID]);
   if (invIdRaw === undefined) return callbackFailure('malformed', 'InvId is missing');
   const invId = parseInvId(invIdRaw);
   if (invId === undefined) return callbackFailure('malformed', 'InvId is not a positive integer');
-  const outSum = nonEmpty(known.get('outsum'));
+  const outSum = nonEmpty(values[OUT_SUM]);
   if (outSum === undefined) return callbackFailure('malformed', 'OutSum is missing', invId);
   // Every currency Robokassa takes has two decimals, so the format check does not depend on the currency.
+  let amountRub: Money;
   try {
-    parseGatewayMoney(outSum, 'RUB');
+    amountRub = parseGatewayMoney(outSum, 'RUB');
   } catch {
     return callbackFailure('malformed', 'OutSum is not a valid amount', invId);
   }
-  const signature = nonEmpty(known.get('signaturevalue'));
+  const signature = nonEmpty(values[SIGNATURE_VALUE]);
   if (signature === undefined) return callbackFailure('malformed', 'SignatureValue is missing', invId);
-  const isTestRaw = known.get('istest');
+  const isTestRaw = values[IS_TEST];
   const isTestParam = isTestRaw === undefined ? undefined : isTestRaw === '1';
-  return { ok: true, value: { outSum, invIdRaw, invId, signature, isTestParam, known, shp } };
+  return { ok: true, outSum, amountRub, invIdRaw, invId, signature, isTestParam, fields };
 }
 
 export type PasswordSlot = 'password1' | 'password2';
 
+const NO_TEST_PASSWORD = 'no test password';
+
+/**
+ * The passwords that may have signed, in the order tried: the pair the caller or `IsTest` names, or the real one and
+ * then the test one when nothing does. The real password, when tried, is always first.
+ */
 function candidatePasswords(
   config: RobokassaConfig,
   slot: PasswordSlot,
   isTest: boolean | undefined,
-): { ok: true; candidates: Array<{ password: Secret; isTest: boolean }> } | { ok: false } {
+): Secret[] | typeof NO_TEST_PASSWORD {
   const real = slot === 'password1' ? config.password1 : config.password2;
   const test = slot === 'password1' ? config.testPassword1 : config.testPassword2;
-  if (isTest === false) return { ok: true, candidates: [{ password: real, isTest: false }] };
-  if (isTest === true) return test ? { ok: true, candidates: [{ password: test, isTest: true }] } : { ok: false };
-  const candidates = [{ password: real, isTest: false }];
-  if (test) candidates.push({ password: test, isTest: true });
-  return { ok: true, candidates };
+  if (isTest === false) return [real];
+  if (isTest === true) return test ? [test] : NO_TEST_PASSWORD;
+  return test ? [real, test] : [real];
+}
+
+/** The common fields of a callback whose signature checked out. */
+export interface VerifiedSignedCallback extends SignedCallbackFields {
+  readonly ok: true;
 }
 
 /** Checks the signature of a read callback; on success returns the common verified fields. */
@@ -123,42 +158,46 @@ export function verifySignedCallback(
   unverified: UnverifiedSignedCallback,
   slot: PasswordSlot,
   options: VerifyCallbackOptions,
-): { ok: true; value: SignedCallbackFields } | CallbackFailure {
+): VerifiedSignedCallback | CallbackFailure {
   const wanted = options.isTest ?? unverified.isTestParam;
   const passwords = candidatePasswords(config, slot, wanted);
-  if (!passwords.ok) {
+  if (passwords === NO_TEST_PASSWORD) {
     return callbackFailure(
       'test_passwords_missing',
       'a test payment needs the test passwords in the configuration',
       unverified.invId,
     );
   }
+  const shp = unverified.fields.shp;
   const matched = matchCallbackSignature({
     algorithm: config.algorithm,
     outSum: unverified.outSum,
     invId: unverified.invIdRaw,
-    passwords: passwords.candidates.map((c) => c.password),
-    shp: unverified.shp,
+    passwords,
+    shp,
     received: unverified.signature,
   });
-  const candidate = passwords.candidates[matched];
-  if (candidate === undefined) {
+  if (matched < 0) {
     return callbackFailure('signature_mismatch', 'SignatureValue does not match', unverified.invId);
   }
+  // Only the test password itself can match at index 1, and only it at index 0 when the caller asked for test.
+  const isTest = matched === 1 || wanted === true;
   const currency = options.currency ?? (config.country === 'KZ' ? 'KZT' : 'RUB');
-  const amount = parseGatewayMoney(unverified.outSum, currency);
+  // Parsed once while reading; only another currency (a caller's value, checked as before) needs a second look.
+  const amount = currency === 'RUB' ? unverified.amountRub : parseGatewayMoney(unverified.outSum, currency);
+  const views = shpViews(shp);
   return {
     ok: true,
-    value: {
-      outSum: unverified.outSum,
-      amount,
-      invId: unverified.invId,
-      isTest: candidate.isTest,
-      ...shpViews(unverified.shp),
-    },
+    outSum: unverified.outSum,
+    amount,
+    invId: unverified.invId,
+    isTest,
+    shp: views.shp,
+    shpDecoded: views.shpDecoded,
   };
 }
 
-export function optionalField(known: ReadonlyMap<string, string>, name: string): string | undefined {
-  return nonEmpty(known.get(name));
+/** A field's value by slot, with an empty value read as absent. */
+export function optionalField(fields: CallbackFields, slot: number): string | undefined {
+  return nonEmpty(fields.values[slot]);
 }

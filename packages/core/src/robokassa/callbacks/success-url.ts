@@ -2,9 +2,11 @@ import type { RobokassaConfig } from '../config.js';
 import type { CallbackInput } from './params.js';
 import {
   type CallbackFailure,
+  fieldSlot,
   optionalField,
   readSignedCallback,
   type SignedCallbackFields,
+  signedCallbackSpec,
   type VerifyCallbackOptions,
   verifySignedCallback,
 } from './signed.js';
@@ -20,6 +22,9 @@ export interface SuccessRedirect extends SignedCallbackFields {
   readonly culture?: string | undefined;
 }
 
+const SPEC = signedCallbackSpec(['culture']);
+const CULTURE = fieldSlot(SPEC, 'culture');
+
 export type SuccessRedirectVerification = { readonly ok: true; readonly redirect: SuccessRedirect } | CallbackFailure;
 
 /**
@@ -31,14 +36,20 @@ export function verifySuccessRedirect(
   input: CallbackInput,
   options: VerifyCallbackOptions = {},
 ): SuccessRedirectVerification {
-  const read = readSignedCallback(input, ['culture']);
+  const read = readSignedCallback(input, SPEC);
   if (!read.ok) return read;
-  const verified = verifySignedCallback(config, read.value, 'password1', options);
+  const verified = verifySignedCallback(config, read, 'password1', options);
   if (!verified.ok) return verified;
-  const redirect: SuccessRedirect = Object.freeze({
-    kind: 'success_url' as const,
-    ...verified.value,
-    culture: optionalField(read.value.known, 'culture'),
-  });
-  return Object.freeze({ ok: true as const, redirect });
+  const redirect: SuccessRedirect = {
+    kind: 'success_url',
+    outSum: verified.outSum,
+    amount: verified.amount,
+    invId: verified.invId,
+    isTest: verified.isTest,
+    shp: verified.shp,
+    shpDecoded: verified.shpDecoded,
+    culture: optionalField(read.fields, CULTURE),
+  };
+  // Not frozen, like the ResultURL result: a fresh object nothing here reads again; the types are read-only.
+  return { ok: true, redirect };
 }
