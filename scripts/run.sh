@@ -9,8 +9,11 @@ source "$root/scripts/node24.sh"
 
 stamp="node_modules/.kassa-installed"
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")" != "$(node --version)" ]; then
-  echo "kassa: installing dependencies (npm ci) with node $(node --version)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "kassa: installing dependencies with node $(node --version)" >&2
+  # `npm ci` refuses this machine's lockfile: the registry here lacks some other platforms' optional binaries
+  # (e.g. @biomejs/cli-android-arm64), npm leaves them out of the lock, and `npm ci` then calls the lock out of
+  # sync. `npm install` installs the same locked versions and tolerates the gap.
+  npm install --no-audit --no-fund --loglevel=error
   node --version > "$stamp"
 fi
 
