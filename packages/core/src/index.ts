@@ -3,7 +3,6 @@ export * from './errors.js';
 export * from './handler/result-url.js';
 export * from './hash.js';
 export * from './ledger/memory.js';
-// Modules added by feature work append their export lines below, one per module.
 export * from './ledger/port.js';
 export * from './log.js';
 export * from './money.js';
