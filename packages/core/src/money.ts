@@ -151,11 +151,7 @@ const SHOP_DEFAULTS: ParseOptions = Object.freeze({ allowTrailingZeros: false })
 const GATEWAY_DEFAULTS: ParseOptions = Object.freeze({ allowTrailingZeros: true });
 
 /** Parses a shop-side amount: at most the currency's decimals ("1500", "1500.5", "1500.50"). */
-export function parseMoney(
-  value: unknown,
-  currency: CurrencyCode = 'RUB',
-  options?: { allowZero?: boolean },
-): Money {
+export function parseMoney(value: unknown, currency: CurrencyCode = 'RUB', options?: { allowZero?: boolean }): Money {
   // No options (the usual call): constant defaults instead of a spread per call.
   return parse(value, currency, options === undefined ? SHOP_DEFAULTS : { allowTrailingZeros: false, ...options });
 }

@@ -255,8 +255,7 @@ function collectStructured(input: Exclude<CallbackInput, string>, collector: Fie
  */
 export function readCallbackFields(input: CallbackInput, spec: FieldSpec): CallbackFields | string {
   const collector = new FieldCollector(spec);
-  const problem =
-    typeof input === 'string' ? scanFormText(input, collector) : collectStructured(input, collector);
+  const problem = typeof input === 'string' ? scanFormText(input, collector) : collectStructured(input, collector);
   if (problem !== undefined) return problem;
   if (collector.ambiguity !== undefined) return collector.ambiguity;
   sortShpParams(collector.shp);
