@@ -90,7 +90,8 @@ function parseWellFormed(value: string, exponent: number, options: ParseOptions)
 }
 
 function parse(value: unknown, currency: CurrencyCode, options: ParseOptions): Money {
-  const knownExponent = EXPONENTS.get(currency);
+  // Roubles first: every ResultURL of a Russian shop, without even the map lookup.
+  const knownExponent = currency === 'RUB' ? CURRENCY_EXPONENTS.RUB : EXPONENTS.get(currency);
   if (typeof value === 'string' && knownExponent !== undefined) {
     const minor = parseWellFormed(value, knownExponent, options);
     if (minor !== undefined) return { currency, minor };

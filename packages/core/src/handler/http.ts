@@ -5,7 +5,17 @@
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-const TEXT_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } as const;
+const TEXT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'text/plain; charset=utf-8',
+  'cache-control': 'no-store',
+});
+
+/**
+ * The same headers as a `Headers` object made once: `Response` copies its headers init, so one object serves every
+ * answer, and copying from `Headers` skips the per-response validation of a plain record (about a sixth of what
+ * building the `OK{InvId}` answer costs in Node).
+ */
+const SHARED_TEXT_HEADERS = new Headers(TEXT_HEADERS);
 
 export const FIXED_BODIES = {
   400: 'bad request',
@@ -18,11 +28,12 @@ export const FIXED_BODIES = {
 
 export type FixedStatus = keyof typeof FIXED_BODIES;
 
-export function textResponse(status: number, body: string, extraHeaders: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { ...TEXT_HEADERS, ...extraHeaders } });
+export function textResponse(status: number, body: string, extraHeaders?: Record<string, string>): Response {
+  const headers = extraHeaders === undefined ? SHARED_TEXT_HEADERS : { ...TEXT_HEADERS, ...extraHeaders };
+  return new Response(body, { status, headers });
 }
 
-export function fixedResponse(status: FixedStatus, extraHeaders: Record<string, string> = {}): Response {
+export function fixedResponse(status: FixedStatus, extraHeaders?: Record<string, string>): Response {
   return textResponse(status, FIXED_BODIES[status], extraHeaders);
 }
 

@@ -1,5 +1,5 @@
 import type { PaymentLedger, PaymentRecord, TransitionRequest } from '../ledger/port.js';
-import { createJsonConsoleLogger, guardLogger, type Logger } from '../log.js';
+import { createJsonConsoleLogger, guardLogger, type Logger, silentLogger } from '../log.js';
 import { formatMoney, moneyEquals } from '../money.js';
 import {
   type ResultCallback,
@@ -7,6 +7,7 @@ import {
   verifyReadResultCallback,
 } from '../robokassa/callbacks/result-url.js';
 import type { RobokassaConfig } from '../robokassa/config.js';
+import type { Secret } from '../secret.js';
 import { DEFAULT_MAX_BODY_BYTES, fixedResponse, rawQuery, readBodyText, textResponse } from './http.js';
 
 export interface OnPaidContext {
@@ -58,9 +59,50 @@ const C = RESULT_URL_LOG_CODES;
 /** States in which a paying ResultURL moves the record to `paid`. */
 const PAYABLE = ['pending', 'held'] as const;
 
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
 function isFormContentType(value: string | null): boolean {
-  if (value === null || value.trim() === '') return true;
-  return value.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  // What browsers and Robokassa send, checked before the general parse below.
+  if (value === null || value === FORM_CONTENT_TYPE) return true;
+  if (value.trim() === '') return true;
+  return value.split(';')[0]?.trim().toLowerCase() === FORM_CONTENT_TYPE;
+}
+
+/** The secrets a handler's log lines are masked with (see `guardLogger`). */
+function secretsOf(config: RobokassaConfig): Array<Secret | undefined> {
+  return [config.password1, config.password2, config.testPassword1, config.testPassword2, config.password3];
+}
+
+interface GuardedLogger {
+  readonly secrets: ReadonlyArray<Secret | undefined>;
+  readonly logger: Logger;
+}
+
+/** Guarded loggers by the logger they wrap (the default one by config): made once, not on every request. */
+const guardedByLogger = new WeakMap<Logger, GuardedLogger>();
+const guardedDefaultByConfig = new WeakMap<RobokassaConfig, GuardedLogger>();
+
+function sameSecrets(a: ReadonlyArray<Secret | undefined>, b: ReadonlyArray<Secret | undefined>): boolean {
+  return a.length === b.length && a.every((secret, i) => secret === b[i]);
+}
+
+/**
+ * The request's logger: the caller's (or the default console logger) behind `guardLogger`. Wrapping once per logger
+ * instead of once per request keeps the per-request path free of it; a cached guard is reused only while the config
+ * still holds the very secrets it masks. `silentLogger` drops every line, so there is nothing to redact for it.
+ */
+function handlerLogger(config: RobokassaConfig, logger: Logger | null | undefined): Logger {
+  if (logger === silentLogger) return silentLogger;
+  const secrets = secretsOf(config);
+  const isDefault = logger === undefined || logger === null;
+  // Only objects can be WeakMap keys; anything odd a JavaScript caller passes is wrapped per request, as before.
+  const cacheable = isDefault || typeof logger === 'object' || typeof logger === 'function';
+  const cache = isDefault ? guardedDefaultByConfig.get(config) : cacheable ? guardedByLogger.get(logger) : undefined;
+  if (cache !== undefined && sameSecrets(cache.secrets, secrets)) return cache.logger;
+  const guarded: GuardedLogger = { secrets, logger: guardLogger(logger ?? createJsonConsoleLogger(), secrets) };
+  if (isDefault) guardedDefaultByConfig.set(config, guarded);
+  else if (cacheable) guardedByLogger.set(logger, guarded);
+  return guarded.logger;
 }
 
 /** Robokassa's legacy code for the rouble is RUR. */
@@ -81,17 +123,13 @@ function sameCurrency(received: string, expected: string): boolean {
  */
 export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDeps): Promise<Response> {
   const { config, ledger } = deps;
-  const log = guardLogger(deps.logger ?? createJsonConsoleLogger(), [
-    config.password1,
-    config.password2,
-    config.testPassword1,
-    config.testPassword2,
-    config.password3,
-  ]);
+  const log = handlerLogger(config, deps.logger);
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   // 1. Transport: GET query or POST form, bounded.
-  const method = request.method.toUpperCase();
+  // Request normalises GET and POST to upper case already; any other method is upper-cased here as before.
+  const received = request.method;
+  const method = received === 'GET' || received === 'POST' ? received : received.toUpperCase();
   let text: string;
   if (method === 'GET') {
     text = rawQuery(request);
@@ -177,12 +215,7 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
   }
 
   // 6. Exactly once: compare-and-set in the ledger; whoever loses sees the winner's state and answers as a replay.
-  const patch: NonNullable<TransitionRequest['patch']> = {
-    ...(callback.paymentMethod === undefined ? {} : { paymentMethod: callback.paymentMethod }),
-    ...(callback.incCurrLabel === undefined ? {} : { incCurrLabel: callback.incCurrLabel }),
-    ...(callback.fee === undefined ? {} : { fee: callback.fee }),
-  };
-
+  const settled: Settlement = { deps, log, callback, invId, invIdRaw: read.invIdRaw };
   let current: PaymentRecord = record;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     switch (current.state) {
@@ -190,6 +223,7 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
       case 'held': {
         let result: Awaited<ReturnType<PaymentLedger['transition']>>;
         try {
+          const patch = paidPatch(callback);
           result = await ledger.transition({ invId, from: PAYABLE, to: 'paid', source: 'result_url', patch });
         } catch (error) {
           log.error(C.ledgerError, { invId, operation: 'transition', error });
@@ -197,7 +231,7 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
         }
         if (result.applied) {
           log.info(C.paid, { invId, isTest: callback.isTest, from: current.state });
-          return settle(result.record, true);
+          return settle(settled, result.record, true);
         }
         if (result.record === undefined) {
           log.error(C.ledgerError, { invId, operation: 'transition', detail: 'record vanished' });
@@ -208,13 +242,13 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
       }
       case 'paid':
         log.info(C.replay, { invId, isTest: callback.isTest });
-        return settle(current, false);
+        return settle(settled, current, false);
       case 'partially_refunded':
       case 'refunded':
         // The payment did happen and was refunded later: confirm receipt so Robokassa stops retrying, but do not
         // run onPaid again for an order the shop has already refunded.
         log.info(C.afterRefund, { invId, state: current.state });
-        return ok();
+        return okResponse(read.invIdRaw);
       case 'cancelled':
       case 'failed':
         // The shop gave up on this invoice (cancelled hold, expired attempt) yet Robokassa reports money received.
@@ -226,23 +260,52 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
   }
   log.error(C.ledgerError, { invId, operation: 'transition', detail: 'state kept changing' });
   return fixedResponse(500);
+}
 
-  function ok(): Response {
-    return textResponse(200, `OK${read.ok ? read.invIdRaw : ''}`);
-  }
+/** Facts learned from a paying callback, stored with the transition. */
+function paidPatch(callback: ResultCallback): NonNullable<TransitionRequest['patch']> {
+  const patch: { paymentMethod?: string; incCurrLabel?: string; fee?: string } = {};
+  if (callback.paymentMethod !== undefined) patch.paymentMethod = callback.paymentMethod;
+  if (callback.incCurrLabel !== undefined) patch.incCurrLabel = callback.incCurrLabel;
+  if (callback.fee !== undefined) patch.fee = callback.fee;
+  return patch;
+}
 
-  async function settle(paid: PaymentRecord, firstTime: boolean): Promise<Response> {
-    if (deps.onPaid) {
-      try {
-        await deps.onPaid(paid, { firstTime, callback });
-      } catch (error) {
-        // 500 makes Robokassa retry; the ledger stays `paid` and the retry calls onPaid with firstTime=false.
-        log.error(C.onPaidFailed, { invId, firstTime, error });
-        return fixedResponse(500);
-      }
-    }
-    return ok();
+/** Robokassa's success answer: `OK` and the InvId exactly as it sent it. */
+function okResponse(invIdRaw: string): Response {
+  return textResponse(200, `OK${invIdRaw}`);
+}
+
+/** What `settle` needs from the request being handled. */
+interface Settlement {
+  readonly deps: ResultUrlHandlerDeps;
+  readonly log: Logger;
+  readonly callback: ResultCallback;
+  readonly invId: number;
+  readonly invIdRaw: string;
+}
+
+/** Runs `onPaid` (if any) for a paid record and answers; a replay without `onPaid` answers without awaiting. */
+function settle(settlement: Settlement, paid: PaymentRecord, firstTime: boolean): Response | Promise<Response> {
+  const onPaid = settlement.deps.onPaid;
+  if (onPaid === undefined) return okResponse(settlement.invIdRaw);
+  return runOnPaid(settlement, onPaid, paid, firstTime);
+}
+
+async function runOnPaid(
+  settlement: Settlement,
+  onPaid: NonNullable<ResultUrlHandlerDeps['onPaid']>,
+  paid: PaymentRecord,
+  firstTime: boolean,
+): Promise<Response> {
+  try {
+    await onPaid(paid, { firstTime, callback: settlement.callback });
+  } catch (error) {
+    // 500 makes Robokassa retry; the ledger stays `paid` and the retry calls onPaid with firstTime=false.
+    settlement.log.error(C.onPaidFailed, { invId: settlement.invId, firstTime, error });
+    return fixedResponse(500);
   }
+  return okResponse(settlement.invIdRaw);
 }
 
 /** `handleResultUrl` with its dependencies bound: `app.all('/robokassa/result', createResultUrlHandler(deps))`. */

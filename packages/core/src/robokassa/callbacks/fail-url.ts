@@ -1,4 +1,11 @@
-import { type CallbackInput, fieldSpec, parseInvId, readCallbackFields, shpViews } from './params.js';
+import {
+  type CallbackInput,
+  fieldSpec,
+  parseInvId,
+  readCallbackFields,
+  shpDecodedRecord,
+  shpRecord,
+} from './params.js';
 
 /**
  * What the FailURL redirect suggests. FailURL carries no signature (protocol notes §2.3), so anyone can forge it,
@@ -38,12 +45,14 @@ export function parseFailRedirect(input: CallbackInput): FailRedirect {
   const { values, shp } = fields;
   const invIdRaw = values[INV_ID];
   const isTestRaw = values[IS_TEST];
+  const raw = shpRecord(shp);
   const hint: FailRedirectHint = Object.freeze({
     invId: invIdRaw === undefined ? undefined : parseInvId(invIdRaw),
     outSum: values[OUT_SUM] || undefined,
     culture: values[CULTURE] || undefined,
     isTest: isTestRaw === undefined ? undefined : isTestRaw === '1',
-    ...shpViews(shp),
+    shp: raw,
+    shpDecoded: shpDecodedRecord(shp, raw),
   });
   return Object.freeze({ trusted: false as const, hint });
 }

@@ -1,8 +1,10 @@
 import { type Money, parseGatewayMoney } from '../../money.js';
 import type { RobokassaConfig } from '../config.js';
-import type { CallbackInput } from './params.js';
+import { type CallbackInput, shpDecodedRecord, shpRecord } from './params.js';
 import {
   type CallbackFailure,
+  callbackAmount,
+  checkSignedCallback,
   fieldSlot,
   optionalField,
   readSignedCallback,
@@ -10,7 +12,6 @@ import {
   signedCallbackSpec,
   type UnverifiedSignedCallback,
   type VerifyCallbackOptions,
-  verifySignedCallback,
 } from './signed.js';
 
 /**
@@ -53,35 +54,37 @@ export function readResultCallback(input: CallbackInput): UnverifiedSignedCallba
 /**
  * Verifies a ResultURL that `readResultCallback` has read. Internal.
  *
- * The result is not frozen: it is a fresh object per call that nothing in this library reads after handing it out,
- * so freezing would only cost time on every callback; its types are read-only.
+ * The result is not frozen: it is a fresh object per call, and nothing in this library reads it once the caller (or
+ * `onPaid`) has it, so freezing would only cost time on every callback; its types are read-only.
  */
 export function verifyReadResultCallback(
   config: RobokassaConfig,
   unverified: UnverifiedSignedCallback,
   options: VerifyCallbackOptions = NO_OPTIONS,
 ): ResultCallbackVerification {
-  const value = verifySignedCallback(config, unverified, 'password2', options);
-  if (!value.ok) return value;
+  const isTest = checkSignedCallback(config, unverified, 'password2', options);
+  if (typeof isTest !== 'boolean') return isTest;
   const fields = unverified.fields;
+  const amount = callbackAmount(config, unverified, options);
   const fee = optionalField(fields, FEE);
   let feeAmount: Money | undefined;
   if (fee !== undefined) {
     try {
-      feeAmount = parseGatewayMoney(fee, value.amount.currency, { allowZero: true });
+      feeAmount = parseGatewayMoney(fee, amount.currency, { allowZero: true });
     } catch {
       // Fee is not signed and only informs: an odd format must not lose a real payment.
       feeAmount = undefined;
     }
   }
+  const shp = shpRecord(fields.shp);
   const callback: ResultCallback = {
     kind: 'result_url',
-    outSum: value.outSum,
-    amount: value.amount,
-    invId: value.invId,
-    isTest: value.isTest,
-    shp: value.shp,
-    shpDecoded: value.shpDecoded,
+    outSum: unverified.outSum,
+    amount,
+    invId: unverified.invId,
+    isTest,
+    shp,
+    shpDecoded: shpDecodedRecord(fields.shp, shp),
     fee,
     feeAmount,
     email: optionalField(fields, EMAIL),

@@ -9,7 +9,6 @@ import {
   fieldSpec,
   parseInvId,
   readCallbackFields,
-  shpViews,
 } from './params.js';
 import { matchCallbackSignature } from './signature.js';
 
@@ -147,18 +146,17 @@ function candidatePasswords(
   return test ? [real, test] : [real];
 }
 
-/** The common fields of a callback whose signature checked out. */
-export interface VerifiedSignedCallback extends SignedCallbackFields {
-  readonly ok: true;
-}
-
-/** Checks the signature of a read callback; on success returns the common verified fields. */
-export function verifySignedCallback(
+/**
+ * Checks the signature of a read callback: `true` when the test password matched, `false` for the real one, or why
+ * it was not accepted. The caller builds its result straight from `unverified` (`callbackAmount`, `shpRecord`), with
+ * no intermediate result object on the path every callback takes.
+ */
+export function checkSignedCallback(
   config: RobokassaConfig,
   unverified: UnverifiedSignedCallback,
   slot: PasswordSlot,
   options: VerifyCallbackOptions,
-): VerifiedSignedCallback | CallbackFailure {
+): boolean | CallbackFailure {
   const wanted = options.isTest ?? unverified.isTestParam;
   const passwords = candidatePasswords(config, slot, wanted);
   if (passwords === NO_TEST_PASSWORD) {
@@ -168,33 +166,30 @@ export function verifySignedCallback(
       unverified.invId,
     );
   }
-  const shp = unverified.fields.shp;
   const matched = matchCallbackSignature({
     algorithm: config.algorithm,
     outSum: unverified.outSum,
     invId: unverified.invIdRaw,
     passwords,
-    shp,
+    shp: unverified.fields.shp,
     received: unverified.signature,
   });
   if (matched < 0) {
     return callbackFailure('signature_mismatch', 'SignatureValue does not match', unverified.invId);
   }
   // Only the test password itself can match at index 1, and only it at index 0 when the caller asked for test.
-  const isTest = matched === 1 || wanted === true;
+  return matched === 1 || wanted === true;
+}
+
+/** `OutSum` as money in the currency the caller names (default: KZT for a KZ shop, RUB otherwise). */
+export function callbackAmount(
+  config: RobokassaConfig,
+  unverified: UnverifiedSignedCallback,
+  options: VerifyCallbackOptions,
+): Money {
   const currency = options.currency ?? (config.country === 'KZ' ? 'KZT' : 'RUB');
   // Parsed once while reading; only another currency (a caller's value, checked as before) needs a second look.
-  const amount = currency === 'RUB' ? unverified.amountRub : parseGatewayMoney(unverified.outSum, currency);
-  const views = shpViews(shp);
-  return {
-    ok: true,
-    outSum: unverified.outSum,
-    amount,
-    invId: unverified.invId,
-    isTest,
-    shp: views.shp,
-    shpDecoded: views.shpDecoded,
-  };
+  return currency === 'RUB' ? unverified.amountRub : parseGatewayMoney(unverified.outSum, currency);
 }
 
 /** A field's value by slot, with an empty value read as absent. */

@@ -1,14 +1,15 @@
 import type { RobokassaConfig } from '../config.js';
-import type { CallbackInput } from './params.js';
+import { type CallbackInput, shpDecodedRecord, shpRecord } from './params.js';
 import {
   type CallbackFailure,
+  callbackAmount,
+  checkSignedCallback,
   fieldSlot,
   optionalField,
   readSignedCallback,
   type SignedCallbackFields,
   signedCallbackSpec,
   type VerifyCallbackOptions,
-  verifySignedCallback,
 } from './signed.js';
 
 /**
@@ -38,16 +39,17 @@ export function verifySuccessRedirect(
 ): SuccessRedirectVerification {
   const read = readSignedCallback(input, SPEC);
   if (!read.ok) return read;
-  const verified = verifySignedCallback(config, read, 'password1', options);
-  if (!verified.ok) return verified;
+  const isTest = checkSignedCallback(config, read, 'password1', options);
+  if (typeof isTest !== 'boolean') return isTest;
+  const shp = shpRecord(read.fields.shp);
   const redirect: SuccessRedirect = {
     kind: 'success_url',
-    outSum: verified.outSum,
-    amount: verified.amount,
-    invId: verified.invId,
-    isTest: verified.isTest,
-    shp: verified.shp,
-    shpDecoded: verified.shpDecoded,
+    outSum: read.outSum,
+    amount: callbackAmount(config, read, options),
+    invId: read.invId,
+    isTest,
+    shp,
+    shpDecoded: shpDecodedRecord(read.fields.shp, shp),
     culture: optionalField(read.fields, CULTURE),
   };
   // Not frozen, like the ResultURL result: a fresh object nothing here reads again; the types are read-only.
