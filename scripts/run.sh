@@ -27,6 +27,12 @@ case "$task" in
     node scripts/vitest-summary.mjs "$@"
     ;;
   demo)
+    # A Medusa shop with the Robokassa plugin, paying into the local sandbox (examples/medusa-store).
+    # `npm run demo:sandbox` runs the sandbox with its own tiny demo shop instead.
+    npm run --silent build
+    exec node examples/medusa-store/scripts/demo.mts "$@"
+    ;;
+  demo-sandbox)
     npm run --silent build
     exec node packages/sandbox/dist/cli.js demo "$@"
     ;;
@@ -38,7 +44,7 @@ case "$task" in
     exec "$@"
     ;;
   *)
-    echo "usage: scripts/run.sh test|demo|bench|exec CMD…" >&2
+    echo "usage: scripts/run.sh test|demo|demo-sandbox|bench|exec CMD…" >&2
     exit 2
     ;;
 esac

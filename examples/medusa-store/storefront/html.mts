@@ -1,0 +1,44 @@
+/** Tiny HTML helpers: every interpolated value goes through `esc`, so nothing from a request is rendered raw. */
+
+export function esc(value: unknown): string {
+  return String(value ?? '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+export function rub(amount: number | string): string {
+  const value = typeof amount === 'number' ? amount.toFixed(2) : amount;
+  return `${value.replace('.', ',')} ₽`;
+}
+
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} · Kassa demo shop</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1f2328; }
+  header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 1px solid #d0d7de; margin-bottom: 1.5rem; }
+  header a { color: inherit; text-decoration: none; font-weight: 600; }
+  .card { border: 1px solid #d0d7de; border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0; }
+  .row { display: flex; justify-content: space-between; gap: 1rem; }
+  .muted { color: #656d76; }
+  .error { color: #cf222e; }
+  .ok { color: #1a7f37; }
+  button { font: inherit; padding: .6rem 1.2rem; border-radius: .4rem; border: 0; background: #1f6feb; color: white; cursor: pointer; }
+  label.method { display: block; padding: .4rem 0; }
+  input[type=text], input[type=email] { font: inherit; padding: .4rem; width: 100%; box-sizing: border-box; }
+  table { width: 100%; border-collapse: collapse; } td { padding: .3rem 0; }
+</style>
+</head>
+<body>
+<header><a href="/">Kassa demo shop</a><span class="muted">Medusa v2 · Robokassa sandbox</span></header>
+${body}
+</body>
+</html>`;
+}

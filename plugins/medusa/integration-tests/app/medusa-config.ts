@@ -1,0 +1,48 @@
+import { ContainerRegistrationKeys, defineConfig } from '@medusajs/framework/utils';
+
+/**
+ * The shop the integration tests boot: @kassa/medusa installed as a shop installs it (the built package), one
+ * merchant, and three provider instances over it so one boot covers every mode: immediate capture, hold
+ * (StepByStep), and test mode with the test passwords. The sandbox's URL comes from the test through the env.
+ */
+const merchant = {
+  login: 'kassa-test-shop',
+  password1: 'test-shop-password-1',
+  password2: 'test-shop-password-2',
+  testPassword1: 'test-shop-test-password-1',
+  testPassword2: 'test-shop-test-password-2',
+  password3: 'test-shop-password-3-refunds',
+  algorithm: 'sha256' as const,
+  baseUrl: process.env.ROBOKASSA_BASE_URL,
+  receipt: { sno: 'usn_income' as const, tax: 'none', shippingTax: 'none' },
+  storefront: {
+    successUrl: 'http://storefront.test/order/confirmed?cart_id={cart_id}&order_id={order_id}',
+    failUrl: 'http://storefront.test/checkout?cart_id={cart_id}&payment=failed',
+  },
+};
+
+export default defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: { jwtSecret: 'test', cookieSecret: 'test', storeCors: '*', adminCors: '*', authCors: '*' },
+  },
+  admin: { disable: true },
+  plugins: [{ resolve: '@kassa/medusa', options: merchant }],
+  modules: [
+    {
+      resolve: '@medusajs/medusa/payment',
+      dependencies: [ContainerRegistrationKeys.QUERY],
+      options: {
+        providers: [
+          { resolve: '@kassa/medusa/providers/robokassa', id: 'robokassa', options: merchant },
+          { resolve: '@kassa/medusa/providers/robokassa', id: 'robokassa-hold', options: { ...merchant, hold: true } },
+          {
+            resolve: '@kassa/medusa/providers/robokassa',
+            id: 'robokassa-test',
+            options: { ...merchant, testMode: true },
+          },
+        ],
+      },
+    },
+  ],
+});

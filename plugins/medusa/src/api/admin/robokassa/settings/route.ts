@@ -1,0 +1,40 @@
+import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
+import { robokassaModule } from '../../../../lib/scope';
+
+/** The public URL of this Medusa as the admin sees it (or `backendUrl` from the options). */
+function backendUrl(req: MedusaRequest, configured: string | undefined): string {
+  if (configured) return configured;
+  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ?? req.protocol;
+  const host = (req.headers['x-forwarded-host'] as string | undefined)?.split(',')[0]?.trim() ?? req.get('host');
+  return `${proto}://${host}`;
+}
+
+/**
+ * `GET /admin/robokassa/settings`: what the Settings → Robokassa page shows: the three URLs to paste into the cabinet
+ * («Технические настройки»), the mode and algorithm, and which passwords are set (yes/no, never their values).
+ */
+export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const { robokassa, medusa } = robokassaModule(req.scope).settings();
+  const base = backendUrl(req, medusa.backendUrl);
+  res.json({
+    urls: {
+      result: { url: `${base}/robokassa/result`, method: 'POST' },
+      success: { url: `${base}/robokassa/success`, method: 'GET' },
+      fail: { url: `${base}/robokassa/fail`, method: 'GET' },
+    },
+    login: robokassa.login,
+    mode: robokassa.testMode ? 'test' : 'live',
+    algorithm: robokassa.algorithm,
+    country: robokassa.country,
+    hold: medusa.hold,
+    receipts: medusa.receipt ? { sno: medusa.receipt.sno ?? null, tax: medusa.receipt.tax } : null,
+    passwords: {
+      password1: true,
+      password2: true,
+      testPassword1: Boolean(robokassa.testPassword1),
+      testPassword2: Boolean(robokassa.testPassword2),
+      password3: Boolean(robokassa.password3),
+    },
+    gateway: robokassa.baseUrls.merchant,
+  });
+}

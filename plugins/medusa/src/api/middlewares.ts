@@ -1,0 +1,13 @@
+import { defineMiddlewares } from '@medusajs/framework/http';
+
+/**
+ * Robokassa's callbacks and redirects are form posts from Robokassa or the buyer's browser: keep the raw body so the
+ * signature is verified over the exact bytes received (Medusa's parser would have decoded it already).
+ */
+export default defineMiddlewares({
+  routes: [
+    { matcher: '/robokassa/result', method: ['POST'], bodyParser: { preserveRawBody: true } },
+    { matcher: '/robokassa/success', method: ['POST'], bodyParser: { preserveRawBody: true } },
+    { matcher: '/robokassa/fail', method: ['POST'], bodyParser: { preserveRawBody: true } },
+  ],
+});

@@ -1,0 +1,24 @@
+import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
+import { fillTemplate, rawParameters } from '../../../lib/http';
+import { cartAndOrder, recordFromRedirect } from '../../../lib/return-target';
+import { robokassaModule } from '../../../lib/scope';
+
+/**
+ * FailURL (`https://<medusa>/robokassa/fail`). Unsigned, so nothing changes here: the buyer is sent back to the
+ * storefront's checkout for the same cart and can pay again (a new session, a new InvId). Whether money moved is
+ * decided by ResultURL and the reconcile job only.
+ */
+async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const robokassa = robokassaModule(req.scope);
+  const { medusa } = robokassa.settings();
+  const record = await recordFromRedirect(robokassa.ledger, rawParameters(req));
+  const target = await cartAndOrder(req.scope, record);
+  if (!medusa.storefront) {
+    res.status(200).type('text/plain').send('Payment was not completed. Return to the shop to try again.');
+    return;
+  }
+  res.redirect(303, fillTemplate(medusa.storefront.failUrl, target));
+}
+
+export const GET = handle;
+export const POST = handle;

@@ -1,0 +1,29 @@
+import { handleResultUrl } from '@kassa/core';
+import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
+import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
+import { sendWebResponse, toWebRequest } from '../../../lib/http';
+import { kassaLogger } from '../../../lib/logger';
+import { robokassaModule } from '../../../lib/scope';
+import { ensureSettledInMedusa } from '../../../lib/settle';
+
+/**
+ * ResultURL (paste into the cabinet as `https://<medusa>/robokassa/result`, GET or POST). Core verifies the
+ * Password #2 signature and the amount against the ledger and moves the invoice to `paid` exactly once; Medusa then
+ * completes the cart (also when the buyer never comes back), and only then does Robokassa get `OK{InvId}`. Bad input
+ * gets a fixed 400 body and changes nothing; a failure while creating the order gets 500 so Robokassa retries.
+ */
+async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  const robokassa = robokassaModule(req.scope);
+  const response = await handleResultUrl(toWebRequest(req), {
+    config: robokassa.settings().robokassa,
+    ledger: robokassa.ledger,
+    logger: kassaLogger(req.scope.resolve(ContainerRegistrationKeys.LOGGER)),
+    onPaid: async (record) => {
+      await ensureSettledInMedusa(req.scope, record);
+    },
+  });
+  await sendWebResponse(res, response);
+}
+
+export const GET = handle;
+export const POST = handle;

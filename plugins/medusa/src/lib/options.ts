@@ -1,0 +1,163 @@
+import {
+  createRobokassaConfig,
+  KassaError,
+  RECEIPT_PAYMENT_METHODS,
+  RECEIPT_PAYMENT_OBJECTS,
+  RECEIPT_SNO_VALUES,
+  RECEIPT_TAXES,
+  type RobokassaConfig,
+  robokassaConfigSchema,
+} from '@kassa/core';
+import { z } from 'zod';
+
+/**
+ * Everything a merchant configures, in one place: Robokassa's own settings (validated by core's schema) plus what is
+ * specific to Medusa. One call validates both and names every wrong or missing key in a single error, never a value.
+ */
+
+/** Keys owned by core's merchant schema; the rest belong to the Medusa schema below. */
+const CORE_KEYS = [
+  'login',
+  'password1',
+  'password2',
+  'testPassword1',
+  'testPassword2',
+  'password3',
+  'algorithm',
+  'testMode',
+  'country',
+  'culture',
+  'baseUrl',
+  'baseUrls',
+] as const;
+
+/** Keys Medusa itself adds to module and provider options (the module's database settings): not the merchant's. */
+const MEDUSA_INJECTED_KEYS = ['database'] as const;
+
+const ALL_TAXES = [...new Set([...RECEIPT_TAXES.RU, ...RECEIPT_TAXES.KZ])] as [string, ...string[]];
+
+const url = z.url().transform((v) => v.replace(/\/+$/, ''));
+
+const receiptSchema = z
+  .object({
+    /** Tax system; omit when the cabinet has exactly one. */
+    sno: z.enum(RECEIPT_SNO_VALUES).optional(),
+    /** VAT of product lines. */
+    tax: z.enum(ALL_TAXES).default('none'),
+    /** VAT of shipping lines; defaults to `tax`. */
+    shippingTax: z.enum(ALL_TAXES).optional(),
+    paymentMethod: z.enum(RECEIPT_PAYMENT_METHODS).default('full_payment'),
+    paymentObject: z.enum(RECEIPT_PAYMENT_OBJECTS).default('commodity'),
+    shippingPaymentObject: z.enum(RECEIPT_PAYMENT_OBJECTS).default('service'),
+  })
+  .strict();
+
+const medusaSchema = z
+  .object({
+    /**
+     * Two-stage payments (Robokassa `StepByStep`, cards only, agreed with Robokassa): the money is held and Medusa's
+     * capture confirms it, cancel releases it. Default false: payments are captured at once.
+     */
+    hold: z.boolean().default(false),
+    /** 54-FZ receipt settings. When present, every payment carries a receipt built from the cart on the server. */
+    receipt: receiptSchema.optional(),
+    /** Where the buyer lands after paying / declining; `{cart_id}` and `{order_id}` are filled in. */
+    storefront: z
+      .object({
+        successUrl: z.string().min(1),
+        failUrl: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+    /** Shown on Robokassa's payment page. */
+    description: z.string().min(1).max(100).default('Оплата заказа'),
+    /** This Medusa server as Robokassa reaches it (for the URLs shown in the admin). Default: the request's host. */
+    backendUrl: url.optional(),
+    /** Payments still pending after this many minutes are checked with OpStateExt by the reconcile job. */
+    reconcileAfterMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(10),
+    /** Pending payments Robokassa still does not know after this many hours are marked failed. */
+    expireAfterHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(48),
+  })
+  .strict();
+
+export type ReceiptSettings = z.output<typeof receiptSchema>;
+export type MedusaSettings = z.output<typeof medusaSchema>;
+export type RobokassaPluginOptionsInput = z.input<typeof robokassaConfigSchema> & z.input<typeof medusaSchema>;
+
+export interface RobokassaPluginOptions {
+  readonly robokassa: RobokassaConfig;
+  readonly medusa: MedusaSettings;
+}
+
+interface Issue {
+  key: string;
+  problem: string;
+}
+
+/** One entry per offending key: zod reports unknown keys as one issue on their parent, so it is split here. */
+function issuesOf(error: z.ZodError): Issue[] {
+  return error.issues.flatMap((i) => {
+    const at = i.path.map(String);
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((key) => ({ key: [...at, key].join('.'), problem: 'unknown key' }));
+    }
+    return [{ key: at.join('.') || '(root)', problem: i.message }];
+  });
+}
+
+/** Validates the plugin's options once (at boot, and again wherever they are read), naming every bad key. */
+export function parsePluginOptions(input: unknown): RobokassaPluginOptions {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new KassaError('CONFIG_INVALID', 'Robokassa options must be an object (see @kassa/medusa README)', {
+      details: { issues: [{ key: '(root)', problem: 'not an object' }] },
+    });
+  }
+  const core: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if ((MEDUSA_INJECTED_KEYS as readonly string[]).includes(key)) continue;
+    if ((CORE_KEYS as readonly string[]).includes(key)) core[key] = value;
+    else rest[key] = value;
+  }
+  const issues: Issue[] = [];
+  const coreParsed = robokassaConfigSchema.safeParse(core);
+  if (!coreParsed.success) issues.push(...issuesOf(coreParsed.error));
+  const medusaParsed = medusaSchema.safeParse(rest);
+  if (!medusaParsed.success) issues.push(...issuesOf(medusaParsed.error));
+  if (medusaParsed.success && coreParsed.success) {
+    const country = coreParsed.data.country;
+    const receipt = medusaParsed.data.receipt;
+    const allowed = RECEIPT_TAXES[country] as readonly string[];
+    if (receipt && !allowed.includes(receipt.tax)) {
+      issues.push({ key: 'receipt.tax', problem: `not a ${country} VAT code (${allowed.join(', ')})` });
+    }
+    if (receipt?.shippingTax && !allowed.includes(receipt.shippingTax)) {
+      issues.push({ key: 'receipt.shippingTax', problem: `not a ${country} VAT code (${allowed.join(', ')})` });
+    }
+    if (receipt?.sno && country === 'KZ') {
+      issues.push({ key: 'receipt.sno', problem: 'Kazakhstan receipts carry no sno' });
+    }
+    if (medusaParsed.data.hold && coreParsed.data.testMode) {
+      // Robokassa does not run holds in test mode (protocol §3.6, §5.1): say so at boot, not at the first capture.
+      issues.push({ key: 'hold', problem: 'Robokassa does not support holds (StepByStep) in test mode' });
+    }
+  }
+  if (issues.length > 0 || !medusaParsed.success) {
+    throw new KassaError(
+      'CONFIG_INVALID',
+      `Invalid Robokassa options: ${issues.map((i) => `${i.key} (${i.problem})`).join('; ')}`,
+      { details: { issues } },
+    );
+  }
+  return { robokassa: createRobokassaConfig(core), medusa: medusaParsed.data };
+}

@@ -1,0 +1,114 @@
+import { formatMoney, type Receipt } from '@kassa/core';
+import { MedusaError } from '@medusajs/framework/utils';
+import { z } from 'zod';
+
+/**
+ * What the provider keeps in `payment_session.data` / `payment.data`. The Store API returns it to the browser, so it
+ * holds nothing secret: the signed redirect (a signature is not a password), the InvId and the amount.
+ */
+export interface RobokassaSessionData {
+  session_id: string;
+  inv_id: number;
+  out_sum: string;
+  currency: string;
+  is_test: boolean;
+  hold: boolean;
+  state: string;
+  /** GET link to Robokassa's payment page. */
+  redirect_url: string;
+  /** The same request as a POST form (preferred with a receipt: URLs have length limits). */
+  form: { action: string; method: 'POST'; fields: Array<{ name: string; value: string }> };
+  /** The 54-FZ receipt lines sent with the payment (JSON-safe: decimal strings), reused for a full refund. */
+  receipt?: StoredReceipt | undefined;
+  inc_curr_label?: string | undefined;
+}
+
+export interface StoredReceipt {
+  sno?: string | undefined;
+  items: Array<{
+    name: string;
+    quantity: string;
+    sum: string;
+    tax: string;
+    payment_method?: string | undefined;
+    payment_object?: string | undefined;
+  }>;
+}
+
+const storedSchema = z
+  .object({
+    session_id: z.string().min(1),
+    inv_id: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+    receipt: z
+      .object({
+        sno: z.string().optional(),
+        items: z.array(
+          z.object({
+            name: z.string(),
+            quantity: z.string(),
+            sum: z.string(),
+            tax: z.string(),
+            payment_method: z.string().optional(),
+            payment_object: z.string().optional(),
+          }),
+        ),
+      })
+      .optional(),
+  })
+  .loose();
+
+export type ParsedSessionData = z.output<typeof storedSchema>;
+
+export function parseSessionData(data: unknown): ParsedSessionData;
+export function parseSessionData(data: unknown, options: { optional: true }): ParsedSessionData | undefined;
+export function parseSessionData(data: unknown, options: { optional?: boolean } = {}): ParsedSessionData | undefined {
+  const parsed = storedSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  if (options.optional) return undefined;
+  throw new MedusaError(
+    MedusaError.Types.INVALID_DATA,
+    'This payment has no Robokassa invoice (was it created by another provider?)',
+  );
+}
+
+const choicesSchema = z.object({
+  /** A method label from the catalog (`BankCardPSR`, `SBPPSR`): preselects it on Robokassa's page. */
+  inc_curr_label: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .catch(undefined),
+  culture: z.enum(['ru', 'en']).optional().catch(undefined),
+});
+
+/**
+ * The only things a storefront may choose (passed as `data` when it creates the session): which method to preselect
+ * and the page language. Amount, currency, receipt and everything else come from the server; anything malformed is
+ * ignored rather than trusted.
+ */
+export function storefrontChoices(input: Record<string, unknown>): { incCurrLabel?: string; culture?: 'ru' | 'en' } {
+  const parsed = choicesSchema.parse({ inc_curr_label: input.inc_curr_label, culture: input.culture });
+  return {
+    ...(parsed.inc_curr_label ? { incCurrLabel: parsed.inc_curr_label } : {}),
+    ...(parsed.culture ? { culture: parsed.culture } : {}),
+  };
+}
+
+/** A validated receipt as JSON-safe session data (amounts as decimal strings; `Money` holds a bigint). */
+export function storedReceipt(receipt: Receipt): StoredReceipt {
+  return {
+    ...(receipt.sno ? { sno: receipt.sno } : {}),
+    items: receipt.items.map((item) => ({
+      name: item.name,
+      quantity: item.quantity,
+      sum: formatMoney(item.sum),
+      tax: item.tax,
+      ...(item.payment_method ? { payment_method: item.payment_method } : {}),
+      ...(item.payment_object ? { payment_object: item.payment_object } : {}),
+    })),
+  };
+}
