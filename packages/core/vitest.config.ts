@@ -8,6 +8,8 @@ export default defineProject({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     include: ['test/**/*.test.ts'],
+    // Records all output of every test file and fails the file if a password shows up in it.
+    setupFiles: ['test/support/capture-output.ts'],
     sequence: { shuffle: true },
   },
 });

@@ -164,9 +164,20 @@ export async function reconcilePending(options: ReconcileOptions): Promise<Recon
       case 'paid':
       case 'processing': {
         const info = state.info;
-        const matches = [info?.outSum, info?.incSum].some(
-          (sum) => sum !== undefined && moneyEquals(sum, record.amount),
-        );
+        const sums = [info?.outSum, info?.incSum];
+        // A pending invoice must be paid exactly; a hold may have been captured partially (Confirm with a smaller
+        // OutSum), so a held record accepts a sum above zero and up to the held amount.
+        const exact = sums.some((sum) => sum !== undefined && moneyEquals(sum, record.amount));
+        const partial =
+          record.state === 'held' &&
+          sums.some(
+            (sum) =>
+              sum !== undefined &&
+              sum.currency === record.amount.currency &&
+              sum.minor > 0n &&
+              sum.minor <= record.amount.minor,
+          );
+        const matches = exact || partial;
         if (!matches) {
           log.error(RECONCILE_LOG_CODES.amountMismatch, {
             invId: record.invId,
@@ -183,7 +194,7 @@ export async function reconcilePending(options: ReconcileOptions): Promise<Recon
           ...(info?.paymentMethod?.code ? { paymentMethod: info.paymentMethod.code } : {}),
           ...(info?.incCurrLabel ? { incCurrLabel: info.incCurrLabel } : {}),
         };
-        const result = await move(record, 'paid', STALE_STATES, patch);
+        const result = await move(record, 'paid', exact ? STALE_STATES : ['held'], patch);
         if (!result.applied) return 'unchanged';
         if (options.onPaid) {
           try {

@@ -18,6 +18,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.namespace = 'real';
+  fake.opStateExtPassword = 'operation';
 });
 afterEach(() => {
   expect(fake.problems).toEqual([]);
@@ -39,6 +40,76 @@ describe('opStateExt request', () => {
     expect(state.found).toBe(true);
     const request = fake.requests.findLast((r) => r.endpoint === 'OpStateExt');
     expect(request?.query).toContain(`Signature=${hashHex('md5', 'login:102:tp2')}`);
+  });
+
+  describe('test invoices: the test Password #2 first, the production one after result code 1', () => {
+    const signatures = (invId: number, since: number) =>
+      fake.requests
+        .slice(since)
+        .filter((r) => r.endpoint === 'OpStateExt')
+        .map((r) => new URLSearchParams(r.query).get('Signature'))
+        .map((sig) =>
+          sig === hashHex('md5', `login:${invId}:tp2`)
+            ? 'test'
+            : sig === hashHex('md5', `login:${invId}:p2`)
+              ? 'production'
+              : sig,
+        );
+
+    test('Robokassa accepting only the production Password #2: one refused request, then the production one', async () => {
+      fake.opStateExtPassword = 'production';
+      fake.operations.set(110, { stateCode: 100, isTest: true, opKey: 'KEY-110' });
+      const since = fake.requests.length;
+      const state = await opStateExt(fake.config, { invId: 110, isTest: true }, fast);
+      expect(state).toMatchObject({ found: true, status: 'paid', info: { opKey: 'KEY-110' } });
+      expect(signatures(110, since)).toEqual(['test', 'production']);
+    });
+
+    test('the fallback also reaches "not found" (result code 3) and other result codes', async () => {
+      fake.opStateExtPassword = 'production';
+      let since = fake.requests.length;
+      expect(await opStateExt(fake.config, { invId: 111_404, isTest: true }, fast)).toEqual({
+        found: false,
+        invId: 111_404,
+      });
+      expect(signatures(111_404, since)).toEqual(['test', 'production']);
+      fake.operations.set(112, { stateCode: 100, isTest: true, duplicate: true });
+      since = fake.requests.length;
+      const error = await failure(opStateExt(fake.config, { invId: 112, isTest: true }, fast));
+      expect(error.details).toMatchObject({ resultCode: 4 });
+      expect(signatures(112, since)).toEqual(['test', 'production']);
+    });
+
+    test('Robokassa accepting only the test Password #2: a single request', async () => {
+      fake.opStateExtPassword = 'test';
+      fake.operations.set(113, { stateCode: 20, isTest: true });
+      const since = fake.requests.length;
+      expect(await opStateExt(fake.config, { invId: 113, isTest: true }, fast)).toMatchObject({ status: 'held' });
+      expect(signatures(113, since)).toEqual(['test']);
+    });
+
+    test('a real invoice never falls back to the test Password #2', async () => {
+      fake.opStateExtPassword = 'test';
+      fake.operations.set(114, { stateCode: 100 });
+      const since = fake.requests.length;
+      const error = await failure(opStateExt(fake.config, { invId: 114, isTest: false }, fast));
+      expect(error.details).toMatchObject({ resultCode: 1 });
+      expect(error.details).not.toHaveProperty('passwordPairs');
+      expect(signatures(114, since)).toEqual(['production']);
+    });
+
+    test('both pairs refused: GATEWAY_RESULT_CODE 1 naming both pairs, no password in it', async () => {
+      fake.operations.set(115, { stateCode: 100, isTest: true });
+      const config = fake.configWith({ password2: 'wrong-password-2', testPassword2: 'wrong-test-password-2' });
+      const since = fake.requests.length;
+      const error = await failure(opStateExt(config, { invId: 115, isTest: true }, fast));
+      expect(error.code).toBe('GATEWAY_RESULT_CODE');
+      expect(error.details).toMatchObject({ resultCode: 1, passwordPairs: ['test', 'production'] });
+      expect(fake.requests.slice(since).filter((r) => r.endpoint === 'OpStateExt')).toHaveLength(2);
+      const text = `${error.message} ${JSON.stringify(error.toJSON())}`;
+      expect(text).not.toContain('wrong-password-2');
+      expect(text).not.toContain('wrong-test-password-2');
+    });
   });
 
   test('rejects an InvId outside 1..2^31-1 before any request', async () => {

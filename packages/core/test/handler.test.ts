@@ -155,6 +155,80 @@ describe('handleResultUrl: happy path', () => {
     expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
   });
 
+  describe('a partially captured hold (confirmHold with a smaller OutSum)', () => {
+    const hold = async () => {
+      const s = await setup({ amount: '100.00' });
+      await s.ledger.transition({ invId: s.record.invId, from: ['pending'], to: 'held', source: 'result_url2' });
+      return s;
+    };
+
+    test('hold 100.00, ResultURL for 60.00 after a partial Confirm → OK and paid; retries are answered OK', async () => {
+      const { deps, ledger, record, sign, paidCalls, logger } = await hold();
+      const response = await handleResultUrl(get(sign({ outSum: '60.00' }).query), deps);
+      expect(await response.text()).toBe(`OK${record.invId}`);
+      const stored = await ledger.findByInvId(record.invId);
+      expect(stored?.state).toBe('paid');
+      // The record keeps the held amount; the captured one reaches the platform through onPaid.
+      expect(stored?.amount).toEqual({ currency: 'RUB', minor: 10000n });
+      expect(paidCalls).toHaveLength(1);
+      expect(paidCalls[0]?.context.firstTime).toBe(true);
+      expect(paidCalls[0]?.context.callback.amount).toEqual({ currency: 'RUB', minor: 6000n });
+      expect(logger.lines[0]).toMatchObject({
+        level: 'info',
+        code: 'RESULT_URL_PAID',
+        fields: { from: 'held', captured: '60.00', held: '100.00' },
+      });
+
+      // Robokassa's retry of the same notification (e.g. after onPaid failed) must not turn into a 400.
+      const retry = await handleResultUrl(get(sign({ outSum: '60.00' }).query), deps);
+      expect(await retry.text()).toBe(`OK${record.invId}`);
+      expect(paidCalls.map((c) => c.context.firstTime)).toEqual([true, false]);
+      expect(logger.codes()).toEqual(['RESULT_URL_PAID', 'RESULT_URL_REPLAY']);
+      expect(ledger.applied).toBe(2); // pending → held in the setup, held → paid once
+    });
+
+    test('a full capture of a hold still settles it', async () => {
+      const { deps, ledger, record, sign } = await hold();
+      const response = await handleResultUrl(get(sign({ outSum: '100.000000', verbatimOutSum: true }).query), deps);
+      expect(await response.text()).toBe(`OK${record.invId}`);
+      expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+    });
+
+    test('more than the held amount → 400 AMOUNT_MISMATCH, nothing changes', async () => {
+      const { deps, ledger, record, sign, paidCalls, logger } = await hold();
+      for (const outSum of ['100.01', '150.00']) {
+        await expectBadRequest(await handleResultUrl(get(sign({ outSum }).query), deps));
+      }
+      expect((await ledger.findByInvId(record.invId))?.state).toBe('held');
+      expect(paidCalls).toEqual([]);
+      expect(logger.lines.map((l) => [l.level, l.code])).toEqual([
+        ['error', 'AMOUNT_MISMATCH'],
+        ['error', 'AMOUNT_MISMATCH'],
+      ]);
+    });
+
+    test('a pending record accepts no other amount: 60.00 for a 100.00 invoice → 400', async () => {
+      const { deps, ledger, record, sign, paidCalls, logger } = await setup({ amount: '100.00' });
+      for (const outSum of ['60.00', '100.01']) {
+        await expectBadRequest(await handleResultUrl(get(sign({ outSum }).query), deps));
+      }
+      expect((await ledger.findByInvId(record.invId))?.state).toBe('pending');
+      expect(paidCalls).toEqual([]);
+      expect(logger.codes()).toEqual(['AMOUNT_MISMATCH', 'AMOUNT_MISMATCH']);
+    });
+
+    test('a record read as held but pending in the ledger is not settled for less', async () => {
+      // The record was read as held, but the ledger says pending by the time the transition runs: the partial amount
+      // is refused rather than settling an ordinary invoice for less.
+      const { deps, ledger, record, sign, paidCalls } = await setup({ amount: '100.00' });
+      const stale = { ...record, state: 'held' as const };
+      const racing: PaymentLedger = { ...ledger, findByInvId: async () => stale };
+      await expectBadRequest(await handleResultUrl(get(sign({ outSum: '60.00' }).query), { ...deps, ledger: racing }));
+      expect((await ledger.findByInvId(record.invId))?.state).toBe('pending');
+      expect(paidCalls).toEqual([]);
+    });
+  });
+
   test('a test record is settled by a callback signed with the test Password #2', async () => {
     const { deps, ledger, record, sign } = await setup({ isTest: true });
     const response = await handleResultUrl(get(sign().query), deps);

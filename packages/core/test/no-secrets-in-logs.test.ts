@@ -14,6 +14,7 @@ import {
   verifySuccessRedirect,
 } from '../src/index.js';
 import { signResultCallback, signSuccessRedirect } from '../src/testing/index.js';
+import { capturedOutput, leaksIn, registerSecret, SUITE_PASSWORDS } from './support/capture-output.js';
 
 /**
  * Distinctive passwords go through every path (good and bad callbacks, a failing onPaid whose error quotes a
@@ -199,5 +200,53 @@ describe('no password ever leaves the process', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ code: 'X', level: 'error', message: 'failed with ***' });
     assertClean('guarded logger', lines);
+  });
+});
+
+describe('the suite-wide output capture (test/support/capture-output.ts, a setupFiles entry)', () => {
+  test('sees what a test writes to console.*, stdout and stderr, and the default JSON logger, and passes it on', async () => {
+    vi.restoreAllMocks(); // this file's own spies would hide the output from the setup file's wrappers
+    const marker = `capture-probe-${process.pid}-${Date.now()}`;
+    const before = capturedOutput().length;
+    console.info(`${marker} console.info`);
+    process.stdout.write(`${marker} stdout\n`);
+    process.stderr.write(new TextEncoder().encode(`${marker} stderr bytes\n`));
+    // A real handler run with the default console logger: an unknown InvId logs UNKNOWN_INVOICE at error level.
+    const secret = registerSecret(`generated-${crypto.randomUUID()}`);
+    const generated = createRobokassaConfig({ login: 'demo', password1: 'unused-p1', password2: secret });
+    const ledger = createMemoryLedger({ firstInvId: 900 });
+    const signed = signResultCallback(generated, { outSum: '5.00', invId: 4242 });
+    const response = await handleResultUrl(new Request(`https://shop.example/r?${signed.query}`), {
+      config: generated,
+      ledger,
+    });
+    expect(response.status).toBe(400);
+    const seen = capturedOutput().slice(before);
+    expect(seen).toContain(`${marker} console.info`);
+    expect(seen).toContain(`${marker} stdout`);
+    expect(seen).toContain(`${marker} stderr bytes`);
+    const logged = seen.split('\n').find((line) => line.includes('"code":"UNKNOWN_INVOICE"'));
+    expect(JSON.parse(logged ?? '{}')).toMatchObject({ level: 'error', code: 'UNKNOWN_INVOICE', invId: 4242 });
+    expect(leaksIn(seen)).toEqual([]);
+  });
+
+  test('its check finds every listed password and registered secret, as written or encoded, and names none', () => {
+    const secret = registerSecret(`made-up-${crypto.randomUUID()}-Щ#`);
+    for (const password of [...Object.values(PASSWORDS), 'handler-password-2', 'fuzz-test-password-1']) {
+      expect(SUITE_PASSWORDS).toContain(password);
+    }
+    for (const leaked of [
+      `log line ${PASSWORDS.password2} end`,
+      `query=${encodeURIComponent(PASSWORDS.testPassword1)}`,
+      new URLSearchParams({ p: PASSWORDS.password3 }).toString(),
+      `{"error":"${secret}"}`,
+      encodeURIComponent(secret),
+    ]) {
+      const leaks = leaksIn(leaked);
+      expect(leaks).toHaveLength(1);
+      expect(leaks.join(' ')).not.toContain(leaked.slice(4));
+    }
+    expect(leaksIn('SignatureValue=*** password2=*** ok')).toEqual([]);
+    expect(() => registerSecret('abc')).toThrow(/distinctive/);
   });
 });

@@ -92,6 +92,45 @@ describe('reconcilePending', () => {
     expect(s.paid.map((r) => r.invId)).toEqual([a.invId]);
   });
 
+  test('a partially captured hold (OutSum below the held amount) → paid; a pending record needs the exact amount', async () => {
+    const s = setup(10_150);
+    const held = await s.pending({ stateCode: 20, opKey: 'OP-P' });
+    const plain = await s.pending({ stateCode: 100, incSum: '60.000000', outSum: '60.000000' });
+    const over = await s.pending({ stateCode: 20, opKey: 'OP-O' });
+    s.advance(10 * MINUTE);
+    expect(await s.run()).toMatchObject({ checked: 3, held: 2 });
+    expect(await stateOf(s.ledger, held.invId)).toBe('held');
+    expect(await stateOf(s.ledger, over.invId)).toBe('held');
+
+    // Confirm captured 60.00 of the 100.00 hold (and 100.01 for the other, which must never settle).
+    fake.operations.set(held.invId, { stateCode: 100, opKey: 'OP-P', incSum: '60.000000', outSum: '60.000000' });
+    fake.operations.set(over.invId, { stateCode: 100, opKey: 'OP-O', incSum: '100.010000', outSum: '100.010000' });
+    s.advance(10 * MINUTE);
+    const summary = await s.run();
+    expect(summary).toMatchObject({ checked: 3, paid: 1, unchanged: 2 });
+    expect(summary.errors.sort((a, b) => a.invId - b.invId)).toEqual([
+      { invId: plain.invId, code: 'AMOUNT_MISMATCH' },
+      { invId: over.invId, code: 'AMOUNT_MISMATCH' },
+    ]);
+    expect(await s.ledger.findByInvId(held.invId)).toMatchObject({ state: 'paid', amount: rub(10000n) });
+    expect(await stateOf(s.ledger, plain.invId)).toBe('pending');
+    expect(await stateOf(s.ledger, over.invId)).toBe('held');
+    expect(s.paid.map((r) => r.invId)).toEqual([held.invId]);
+  });
+
+  test('a test record is settled even when Robokassa accepts only the production Password #2 for OpStateExt', async () => {
+    const s = setup(10_170);
+    const a = await s.pending({ stateCode: 100, isTest: true, opKey: 'OP-T', incSum: '100.000000' }, rub(10000n), true);
+    s.advance(10 * MINUTE);
+    fake.opStateExtPassword = 'production';
+    try {
+      expect(await s.run()).toMatchObject({ checked: 1, paid: 1, errors: [] });
+    } finally {
+      fake.opStateExtPassword = 'operation';
+    }
+    expect(await s.ledger.findByInvId(a.invId)).toMatchObject({ state: 'paid', opKey: 'OP-T' });
+  });
+
   test('10 → cancelled only after the grace period since StateDate', async () => {
     const s = setup(10_200);
     const stateDate = new Date(T0 + 9 * MINUTE).toISOString().replace('Z', '0000+00:00');

@@ -249,8 +249,11 @@ export class SandboxAdmin {
     let opId = parsed.opId;
     if (opId === undefined) {
       let entries: ParamEntry[];
-      if (parsed.url !== undefined) entries = [...new URL(parsed.url, this.baseUrl()).searchParams];
-      else if (parsed.formBody !== undefined) entries = [...new URLSearchParams(parsed.formBody)];
+      if (parsed.url !== undefined) {
+        const url = URL.parse(parsed.url, this.baseUrl());
+        if (!url) throw new SandboxInputError([{ path: 'url', message: 'not a valid URL' }]);
+        entries = [...url.searchParams];
+      } else if (parsed.formBody !== undefined) entries = [...new URLSearchParams(parsed.formBody)];
       else if (Array.isArray(parsed.params)) entries = parsed.params;
       else entries = Object.entries(parsed.params ?? {});
       const validated = validatePaymentRequest(new ParamBag(entries), { store: this.ctx.store, now: this.ctx.now() });

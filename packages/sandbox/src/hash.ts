@@ -14,11 +14,12 @@ export function hashHex(algorithm: HashAlgorithm, text: string): string {
 
 /**
  * Compares a hex signature with the expected one, ignoring letter case («в любом регистре», §1.2 "Hex case"),
- * in constant time for equal lengths. A length mismatch is answered at once: the length of a hex digest is public.
+ * in constant time for equal lengths. Nothing is trimmed: a value with surrounding whitespace is refused, as by
+ * Robokassa and @kassa/core. A length mismatch is answered at once: the length of a hex digest is public.
  */
 export function hexEquals(expectedHex: string, received: string): boolean {
   const expected = Buffer.from(expectedHex.toLowerCase(), 'utf8');
-  const actual = Buffer.from(received.trim().toLowerCase(), 'utf8');
+  const actual = Buffer.from(received.toLowerCase(), 'utf8');
   if (expected.length !== actual.length) return false;
   return timingSafeEqual(expected, actual);
 }

@@ -39,7 +39,8 @@ export class ParamBag {
   }
 
   /**
-   * User parameters: any name starting with `shp_` in any letter case (`Shp_`, `SHP_`, `shp_`, §1.1), spelled
+   * User parameters: any name longer than 3 characters starting with `shp` in any letter case (`Shp_`, `SHP_`,
+   * `shp_`, §1.1, and the legacy `shpa`, `shpMySuperParam`, `shpparam1` of the DJANGO/OFFSITE vectors), spelled
    * as received, each name once (the first occurrence wins, like every other parameter).
    */
   shp(): ParamEntry[] {
@@ -47,7 +48,7 @@ export class ParamBag {
     const out: ParamEntry[] = [];
     for (const [name, value] of this.entries) {
       const key = name.toLowerCase();
-      if (!key.startsWith('shp_') || seen.has(key)) continue;
+      if (key.length <= 3 || !key.startsWith('shp') || seen.has(key)) continue;
       seen.add(key);
       out.push([name, value]);
     }
@@ -61,8 +62,15 @@ export async function readParams(request: Request): Promise<ParamBag> {
   if (request.method === 'POST') {
     const type = request.headers.get('content-type') ?? '';
     if (type.includes('multipart/form-data')) {
-      const form = await request.formData();
-      for (const [name, value] of form) if (typeof value === 'string') entries.push([name, value]);
+      // A malformed multipart body is a request without (valid) parameters, not a server error: the caller
+      // answers it with its normal error shape.
+      let form: FormData | undefined;
+      try {
+        form = await request.formData();
+      } catch {
+        form = undefined;
+      }
+      for (const [name, value] of form ?? []) if (typeof value === 'string') entries.push([name, value]);
     } else {
       entries.push(...new URLSearchParams(await request.text()));
     }

@@ -139,8 +139,9 @@ export function validatePaymentRequest(bag: ParamBag, ctx: ValidationContext): P
   }
 
   const description = bag.get('Description', 'Desc') ?? '';
-  if ([...description].length > 100) {
-    return fail(paymentError(30, `Description is ${[...description].length} characters long; at most 100`));
+  // Counted in UTF-16 code units, like .NET's string.Length and @kassa/core: an emoji counts twice.
+  if (description.length > 100) {
+    return fail(paymentError(30, `Description is ${description.length} UTF-16 code units long; at most 100`));
   }
   if (/[^\p{Script=Latin}\p{Script=Cyrillic}\p{N}\p{P}\p{Zs}\p{Sm}\p{Sc}№]/u.test(description)) {
     warnings.push('Description has characters other than Latin/Cyrillic letters, digits and punctuation (§1.1)');

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SandboxContext } from './context.js';
 import { formatAmount, parseJsonAmount } from './money.js';
@@ -11,6 +11,9 @@ import { setState } from './payments.js';
  */
 
 const HMAC_ALGORITHMS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+/** The key tried when there is no Password #3 to try: random per process, so no token can match it. */
+const UNKNOWN_KEY = randomBytes(32);
 
 const refundItemSchema = z.object({
   Name: z.string().min(1).max(128),
@@ -70,14 +73,25 @@ export async function createRefund(ctx: SandboxContext, request: Request): Promi
   const parsed = refundPayloadSchema.safeParse(payload);
   if (!parsed.success) return refused('InvalidRequest', 400);
 
+  // The token names no merchant: its key (Password #3) is only known through the OpKey. So an unknown OpKey, a
+  // merchant without Password #3 and a bad signature get one and the same answer — an unauthenticated caller must
+  // not learn whether an OpKey exists. An HMAC is computed in every case; the real reason goes to the log only.
   const op = ctx.store.findByOpKey(parsed.data.OpKey);
   const merchant = op && ctx.store.merchants.get(op.merchant);
-  if (!op || !merchant) return refused('OperationNotFound');
-  if (merchant.password3 === undefined) return refused('RefundApiNotEnabled');
-  const expected = createHmac(digest, merchant.password3).update(`${headerPart}.${payloadPart}`, 'ascii').digest();
+  const key = merchant?.password3 ?? UNKNOWN_KEY;
+  const expected = createHmac(digest, key).update(`${headerPart}.${payloadPart}`, 'ascii').digest();
   const received = Buffer.from(signaturePart, 'base64url');
-  if (received.length !== expected.length || !timingSafeEqual(received, expected))
+  const signatureOk = received.length === expected.length && timingSafeEqual(received, expected);
+  if (!op || !merchant || merchant.password3 === undefined || !signatureOk) {
+    const reason =
+      !op || !merchant
+        ? 'no operation with this OpKey'
+        : merchant.password3 === undefined
+          ? `merchant ${merchant.login} has no Password #3 (Refund API not enabled)`
+          : 'the JWT signature does not match Password #3';
+    ctx.log(`refund refused: ${reason}`);
     return refused('InvalidSignature', 400);
+  }
 
   // 60 after our own refunds stays refundable, so that going over the paid sum says NotEnoughOperationFunds.
   const refundable = op.state === 100 || op.state === 50 || (op.state === 60 && op.refunded > 0);

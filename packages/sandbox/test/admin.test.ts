@@ -34,6 +34,22 @@ describe('admin API', () => {
     });
   });
 
+  it('answers an unparsable pay URL with the fixed 400 invalid_request, not a 500', async () => {
+    const sandbox = await testSandbox({ merchants: [{ ...MERCHANT }] });
+    const response = await fetch(`${sandbox.url}/sandbox/api/pay`, json('POST', { url: 'http://[::1' }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      message: 'The request does not match the schema.',
+      issues: [{ path: 'url', message: 'not a valid URL' }],
+    });
+    await expect(sandbox.admin.pay({ url: 'http://[::1' })).rejects.toMatchObject({
+      name: 'SandboxInputError',
+      issues: [{ path: 'url', message: 'not a valid URL' }],
+    });
+    expect(sandbox.admin.operations()).toEqual([]);
+  });
+
   it('creates, reads (masked), patches and deletes merchants', async () => {
     const sandbox = await testSandbox();
     const base = `${sandbox.url}/sandbox/api/merchants`;

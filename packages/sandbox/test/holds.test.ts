@@ -192,4 +192,19 @@ describe('holds', () => {
     expect(certificate.publicKey.asymmetricKeyType).toBe('rsa');
     expect(new Date(certificate.validTo).getTime()).toBeGreaterThan(Date.now());
   });
+
+  it('answers "success: false" (not an HTTP 500) to a malformed multipart body on Confirm and Cancel', async () => {
+    const { sandbox, resultUrl2 } = await setup();
+    await sandbox.admin.pay({ params: holdRequest('260', resultUrl2) });
+    for (const action of ['Confirm', 'Cancel']) {
+      const response = await fetch(`${sandbox.url}/Merchant/Payment/${action}`, {
+        method: 'POST',
+        body: 'garbage',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('"success: false"');
+    }
+    expect(sandbox.admin.operations({ invId: 260 })[0]?.state).toBe(20);
+  });
 });

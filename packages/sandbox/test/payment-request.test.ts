@@ -113,6 +113,75 @@ describe('Index.aspx validation', () => {
     },
   );
 
+  it('counts Description in UTF-16 code units like .NET: 100 emoji are 200 units and refused, 50 pass', async () => {
+    const sandbox = await sandboxWith();
+    const tooLong = await open(sandbox.url, sign('10', '7', [['Description', '😀'.repeat(100)]]));
+    expect(errorCodeOf(tooLong)).toBe(30);
+    expect(tooLong).toContain('200 UTF-16 code units');
+    const fits = await open(sandbox.url, sign('10', '7', [['Description', '😀'.repeat(50)]]));
+    expect(errorCodeOf(fits)).toBeUndefined();
+    const oneOver = await open(sandbox.url, sign('10', '7', [['Description', `${'x'.repeat(99)}😀`]]));
+    expect(errorCodeOf(oneOver)).toBe(30);
+  });
+
+  it('treats the legacy shpXxx names (no underscore, any case) as user parameters', async () => {
+    const sandbox = await sandboxWith();
+    const signed = (shp: Array<[string, string]>) =>
+      signedRequest({ login: MERCHANT.login, password: MERCHANT.password1, outSum: '10', invId: '7', shp });
+    // Signed `shop:10:7:pass-1:shpa=1`, as the DJANGO/OFFSITE vectors do.
+    const base = new URLSearchParams([
+      ['MerchantLogin', 'shop'],
+      ['OutSum', '10'],
+      ['InvId', '7'],
+      ['Encoding', 'utf-8'],
+      ['shpa', '1'],
+      ['SignatureValue', hash('md5', 'shop:10:7:pass-1:shpa=1')],
+    ]);
+    expect(errorCodeOf(await open(sandbox.url, base))).toBeUndefined();
+    const legacy = signed([
+      ['shpMySuperParam', '456'],
+      ['SHPparam1', 'Vasia'],
+      ['Shp_new', 'x'],
+    ]);
+    const paid = await sandbox.admin.pay({ params: [...legacy] as Array<[string, string]> });
+    if (!paid.ok) throw new Error('not paid');
+    expect(paid.operation.shp).toEqual([
+      ['shpMySuperParam', '456'],
+      ['SHPparam1', 'Vasia'],
+      ['Shp_new', 'x'],
+    ]);
+    // Left out of the signature, a shpXxx parameter makes it wrong; a bare `shp` is not a user parameter.
+    const unsigned = sign('10', '8', [['shpa', '1']]);
+    expect(errorCodeOf(await open(sandbox.url, unsigned))).toBe(29);
+    expect(errorCodeOf(await open(sandbox.url, sign('10', '8', [['shp', '1']])))).toBeUndefined();
+  });
+
+  it('does not trim SignatureValue: surrounding whitespace is a wrong signature (29), any hex case is fine', async () => {
+    const sandbox = await sandboxWith();
+    const good = sign('10', '7');
+    const signature = good.get('SignatureValue') ?? '';
+    expect(errorCodeOf(await open(sandbox.url, good))).toBeUndefined();
+    for (const padded of [` ${signature}`, `${signature} `, `${signature}\n`, `\t${signature}`]) {
+      const request = new URLSearchParams(good);
+      request.set('SignatureValue', padded);
+      expect(errorCodeOf(await open(sandbox.url, request))).toBe(29);
+    }
+    const upper = new URLSearchParams(good);
+    upper.set('SignatureValue', signature.toUpperCase());
+    expect(errorCodeOf(await open(sandbox.url, upper))).toBeUndefined();
+  });
+
+  it('shows the error page (26), not an HTTP 500, for a malformed multipart body', async () => {
+    const sandbox = await sandboxWith();
+    const response = await fetch(`${sandbox.url}/Merchant/Index.aspx`, {
+      method: 'POST',
+      body: 'garbage',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    });
+    expect(response.status).toBe(200);
+    expect(errorCodeOf(await response.text())).toBe(26);
+  });
+
   it('accepts a description of exactly 100 characters, Cyrillic included', async () => {
     const sandbox = await sandboxWith();
     const html = await open(sandbox.url, sign('10', '7', [['Description', 'Ж'.repeat(100)]]));

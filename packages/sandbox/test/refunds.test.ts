@@ -76,7 +76,7 @@ describe('Refund API', () => {
       message: 'InvalidSignature',
     });
     expect((await create(sandbox, jwt({ OpKey: opKey }, 'RS256'))).body.message).toBe('UnsupportedAlgorithm');
-    expect((await create(sandbox, jwt({ OpKey: 'nope' }))).body.message).toBe('OperationNotFound');
+    expect((await create(sandbox, jwt({ OpKey: 'nope' }))).body.message).toBe('InvalidSignature');
     expect((await create(sandbox, 'not-a-jwt')).status).toBe(400);
     expect(sandbox.admin.refunds()).toEqual([]);
   });
@@ -89,10 +89,44 @@ describe('Refund API', () => {
     expect(await response.json()).toEqual({ message: 'Id is invalid or request id does not exist' });
   });
 
-  it('needs Password #3 on the merchant', async () => {
+  it('needs Password #3 on the merchant, and says so only in the log', async () => {
     const { password3: _, ...withoutRefunds } = MERCHANT;
-    const sandbox = await testSandbox({ merchants: [withoutRefunds] });
+    const lines: string[] = [];
+    const sandbox = await testSandbox({ merchants: [withoutRefunds], log: (line) => lines.push(line) });
     const opKey = await paid(sandbox, '404');
-    expect((await create(sandbox, jwt({ OpKey: opKey }))).body.message).toBe('RefundApiNotEnabled');
+    const answer = await create(sandbox, jwt({ OpKey: opKey }));
+    expect(answer).toEqual({ status: 400, body: { success: false, message: 'InvalidSignature', requestId: null } });
+    expect(lines.some((line) => line.includes('has no Password #3'))).toBe(true);
+    expect(sandbox.admin.refunds()).toEqual([]);
+  });
+
+  it('answers an unknown OpKey exactly like a bad signature on a real one (no OpKey oracle)', async () => {
+    const sandbox = await testSandbox({ merchants: [{ ...MERCHANT }] });
+    const opKey = await paid(sandbox, '405');
+    const raw = async (token: string) => {
+      const response = await fetch(`${sandbox.url}/RefundService/Refund/Create`, {
+        method: 'POST',
+        body: JSON.stringify(token),
+        headers: { 'content-type': 'application/json' },
+      });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: await response.text(),
+      };
+    };
+    const unknown = await raw(jwt({ OpKey: 'no-such-opkey' }, 'HS256', 'guess'));
+    const unknownWithRealKey = await raw(jwt({ OpKey: 'no-such-opkey' }));
+    const badSignature = await raw(jwt({ OpKey: opKey }, 'HS256', 'guess'));
+    expect(unknown).toEqual(badSignature);
+    expect(unknownWithRealKey).toEqual(badSignature);
+    expect(badSignature).toEqual({
+      status: 400,
+      type: 'application/json; charset=utf-8',
+      body: '{"success":false,"message":"InvalidSignature","requestId":null}',
+    });
+    expect(sandbox.admin.refunds()).toEqual([]);
+    // The right key still works on the real OpKey.
+    expect((await create(sandbox, jwt({ OpKey: opKey }))).body.success).toBe(true);
   });
 });

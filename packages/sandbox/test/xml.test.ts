@@ -189,4 +189,53 @@ describe('XML interface', () => {
     expect(unknown.status).toBe(500);
     expect(await unknown.text()).toContain('Request format is unrecognized');
   });
+
+  it('does not resolve Object.prototype names as methods (constructor, __proto__)', async () => {
+    const sandbox = await testSandbox({ merchants: [{ ...MERCHANT }] });
+    for (const name of ['constructor', '__proto__', 'Constructor', '__PROTO__']) {
+      const response = await fetch(`${sandbox.url}/Merchant/WebService/Service.asmx/${name}?MerchantLogin=shop`);
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe(
+        `Request format is unrecognized for URL unexpectedly ending in '/${name.toLowerCase()}'.`,
+      );
+    }
+  });
+
+  it('OpStateExt accepts the test or the production Password #2 (undocumented which one), nothing else', async () => {
+    const sandbox = await testSandbox({ merchants: [{ ...MERCHANT }] });
+    const paid = await sandbox.admin.pay({ params: request('120', [], [], true) });
+    if (!paid.ok) throw new Error('not paid');
+    expect(paid.operation.isTest).toBe(true);
+    const stateCode = (xml: string) => /<State>\s*<Code>(\d+)/.exec(xml)?.[1];
+
+    const withTest = (await opState(sandbox, '120', 'shop', MERCHANT.testPassword2)).xml;
+    expect(tag(withTest, 'Code')).toBe('0');
+    expect(stateCode(withTest)).toBe('100');
+    expect(tag(withTest, 'OpKey')).toBe(paid.operation.opKey);
+
+    const withProduction = (await opState(sandbox, '120', 'shop', MERCHANT.password2)).xml;
+    expect(tag(withProduction, 'Code')).toBe('0');
+    expect(stateCode(withProduction)).toBe('100');
+
+    for (const wrong of ['wrong', MERCHANT.password1, MERCHANT.testPassword1]) {
+      const refused = (await opState(sandbox, '120', 'shop', wrong)).xml;
+      expect(tag(refused, 'Code')).toBe('1');
+      expect(refused).not.toContain('<State>');
+    }
+  });
+
+  it('reads a malformed multipart body as no parameters: the XML error, not an HTTP 500', async () => {
+    const sandbox = await testSandbox({ merchants: [{ ...MERCHANT }] });
+    for (const method of ['OpStateExt', 'GetCurrencies']) {
+      const response = await fetch(`${sandbox.url}/Merchant/WebService/Service.asmx/${method}`, {
+        method: 'POST',
+        body: 'garbage',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+      const xml = await response.text();
+      expect(tag(xml, 'Code')).toBe('2');
+    }
+  });
 });

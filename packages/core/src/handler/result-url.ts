@@ -1,6 +1,6 @@
 import type { PaymentLedger, PaymentRecord, TransitionRequest } from '../ledger/port.js';
 import { createJsonConsoleLogger, guardLogger, type Logger, silentLogger } from '../log.js';
-import { formatMoney, moneyEquals } from '../money.js';
+import { formatMoney, type Money, moneyEquals } from '../money.js';
 import {
   type ResultCallback,
   readResultCallback,
@@ -17,6 +17,11 @@ export interface OnPaidContext {
    * "create the order for this reference unless it exists".
    */
   readonly firstTime: boolean;
+  /**
+   * The verified callback. `callback.amount` is what Robokassa says was paid: equal to `record.amount`, except after
+   * a partial capture of a hold (`confirmHold` with a smaller OutSum), when it is the captured amount and
+   * `record.amount` stays the held one. The ledger does not store the captured amount: keep it on your order here.
+   */
   readonly callback: ResultCallback;
 }
 
@@ -58,6 +63,26 @@ const C = RESULT_URL_LOG_CODES;
 
 /** States in which a paying ResultURL moves the record to `paid`. */
 const PAYABLE = ['pending', 'held'] as const;
+
+/** The only state a partial capture may settle (see `acceptsCapture`). */
+const HELD = ['held'] as const;
+
+/**
+ * States in which a ResultURL may carry less than the record's amount: a hold (captured partially by Confirm) and
+ * the states a captured hold moves on to, so that Robokassa's retries of the same notification are still answered.
+ * `pending` is not among them: an ordinary payment must match exactly.
+ */
+const CAPTURABLE: ReadonlySet<PaymentRecord['state']> = new Set(['held', 'paid', 'partially_refunded', 'refunded']);
+
+/** A partial capture of a hold: above zero, at most the held amount, same currency. */
+function acceptsCapture(record: PaymentRecord, amount: Money): boolean {
+  return (
+    CAPTURABLE.has(record.state) &&
+    amount.currency === record.amount.currency &&
+    amount.minor > 0n &&
+    amount.minor <= record.amount.minor
+  );
+}
 
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -204,7 +229,11 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
     });
     return fixedResponse(400);
   }
-  if (!moneyEquals(callback.amount, record.amount)) {
+  // A pending invoice must be paid exactly. A hold may be captured partially (`confirmHold` with a smaller OutSum),
+  // after which Robokassa's ResultURL carries the captured amount: once the record is `held` (or already settled
+  // from a hold), any amount above zero and up to the held one is accepted. Never more than the record.
+  const exact = moneyEquals(callback.amount, record.amount);
+  if (!exact && !acceptsCapture(record, callback.amount)) {
     log.error(C.amountMismatch, {
       invId,
       expected: formatMoney(record.amount),
@@ -215,22 +244,34 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
   }
 
   // 6. Exactly once: compare-and-set in the ledger; whoever loses sees the winner's state and answers as a replay.
+  const captured = exact ? {} : { captured: formatMoney(callback.amount), held: formatMoney(record.amount) };
   const settled: Settlement = { deps, log, callback, invId, invIdRaw: read.invIdRaw };
   let current: PaymentRecord = record;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     switch (current.state) {
       case 'pending':
       case 'held': {
+        if (!exact && current.state === 'pending') {
+          // Only a hold can be captured partially; a pending invoice is paid in full or not at all.
+          log.error(C.amountMismatch, {
+            invId,
+            expected: formatMoney(record.amount),
+            received: callback.outSum,
+            currency: record.amount.currency,
+          });
+          return fixedResponse(400);
+        }
         let result: Awaited<ReturnType<PaymentLedger['transition']>>;
         try {
           const patch = paidPatch(callback);
-          result = await ledger.transition({ invId, from: PAYABLE, to: 'paid', source: 'result_url', patch });
+          const from = exact ? PAYABLE : HELD;
+          result = await ledger.transition({ invId, from, to: 'paid', source: 'result_url', patch });
         } catch (error) {
           log.error(C.ledgerError, { invId, operation: 'transition', error });
           return fixedResponse(500);
         }
         if (result.applied) {
-          log.info(C.paid, { invId, isTest: callback.isTest, from: current.state });
+          log.info(C.paid, { invId, isTest: callback.isTest, from: current.state, ...captured });
           return settle(settled, result.record, true);
         }
         if (result.record === undefined) {
@@ -241,13 +282,13 @@ export async function handleResultUrl(request: Request, deps: ResultUrlHandlerDe
         continue;
       }
       case 'paid':
-        log.info(C.replay, { invId, isTest: callback.isTest });
+        log.info(C.replay, { invId, isTest: callback.isTest, ...captured });
         return settle(settled, current, false);
       case 'partially_refunded':
       case 'refunded':
         // The payment did happen and was refunded later: confirm receipt so Robokassa stops retrying, but do not
         // run onPaid again for an order the shop has already refunded.
-        log.info(C.afterRefund, { invId, state: current.state });
+        log.info(C.afterRefund, { invId, state: current.state, ...captured });
         return okResponse(read.invIdRaw);
       case 'cancelled':
       case 'failed':

@@ -111,6 +111,12 @@ export interface FakeRobokassa {
   readonly requests: RecordedRequest[];
   readonly problems: string[];
   namespace: FakeNamespace;
+  /**
+   * Which Password #2 OpStateExt accepts: `operation` (default) the pair of the operation (test for `isTest`
+   * operations, production otherwise and for unknown invoices); `test` or `production` only that one, for every
+   * invoice (real Robokassa's choice is undocumented).
+   */
+  opStateExtPassword: 'operation' | 'test' | 'production';
   /** CalcOutSumm: the shop gets this share of IncSum, in per mille. */
   calcPerMille: bigint;
   hits(endpoint: string): number;
@@ -295,7 +301,9 @@ export async function startFakeRobokassa(options: FakeRobokassaOptions = {}): Pr
     const op = operations.get(Number(invText));
     const base = (isTest: boolean) => `${login}:${invText}:${password2(isTest)}`;
     const signature = need(values, 'Signature');
-    const okSig = sameHex(md(creds.algorithm, base(op?.isTest ?? false)), signature);
+    const pair = fake.opStateExtPassword;
+    const acceptsTestPair = pair === 'operation' ? (op?.isTest ?? false) : pair === 'test';
+    const okSig = sameHex(md(creds.algorithm, base(acceptsTestPair)), signature);
     if (!okSig) return xmlReply(root, result(1, 'Invalid signature'));
     if (!op) return xmlReply(root, result(3, 'Operation not found'));
     if (op.duplicate) return xmlReply(root, result(4, 'Two operations with this InvoiceID'));
@@ -688,6 +696,7 @@ export async function startFakeRobokassa(options: FakeRobokassaOptions = {}): Pr
     requests,
     problems,
     namespace: options.namespace ?? 'real',
+    opStateExtPassword: 'operation',
     calcPerMille: 932n,
     hits: (endpoint) => hitCount.get(endpoint) ?? 0,
     override(endpoint, behaviour, times = 1) {

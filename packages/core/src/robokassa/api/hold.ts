@@ -31,7 +31,10 @@ export function signedReceipt(config: RobokassaConfig, receipt: ReceiptParam, ou
 
 const confirmInput = z.object({
   invId: invIdSchema,
-  /** The amount to capture (at most the held amount). */
+  /**
+   * The amount to capture (at most the held amount). Less than the held amount is a partial capture: the ResultURL
+   * that follows carries this amount, which `handleResultUrl` accepts only for a record in state `held`.
+   */
   outSum: positiveMoney,
   /** A new cart for the final receipt, when it differs from the one sent with the payment. */
   receipt: receiptParamSchema.optional(),
@@ -101,7 +104,9 @@ async function postHold(
 /**
  * Captures a held (StepByStep) payment (§3.6): POST form `${merchant}/Merchant/Payment/Confirm` with MerchantLogin,
  * InvoiceID, OutSum, SignatureValue[, Receipt]; signature `MerchantLogin:OutSum:InvoiceID[:Receipt]:Password1`.
- * Allowed once; afterwards Robokassa sends the normal ResultURL notification.
+ * Allowed once; afterwards Robokassa sends the normal ResultURL notification, for the captured `outSum`. For a
+ * partial capture, move the ledger record to `held` first (docs/api.md, "Hold"): a `pending` record needs the exact
+ * amount.
  */
 export async function confirmHold(
   config: RobokassaConfig,

@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { isKassaError, KassaError } from '../../errors.js';
 import { hashHex } from '../../hash.js';
 import { type CurrencyCode, type Money, parseGatewayMoney } from '../../money.js';
+import type { Secret } from '../../secret.js';
 import { passwordsFor, type RobokassaConfig } from '../config.js';
 import { invIdSchema, moneySchema, parseInput, shopCurrency } from './common.js';
 import type { ApiCallOptions } from './http.js';
 import { badResponse } from './http.js';
 import { callXml, checkResult, emptyOr, resultSchema, validateReply } from './xml.js';
+
+/** XML `Result.Code` for a signature Robokassa does not accept. */
+const BAD_SIGNATURE = 1;
 
 /** `State.Code` of OpStateExt (§3.1, DOC-xml) → a small status a shop can switch on. */
 export const OPERATION_STATE_CODES = {
@@ -126,9 +131,10 @@ function blank(value: string | undefined): string | undefined {
  * OpStateExt (§3.1): the state of one invoice. GET `…/Service.asmx/OpStateExt?MerchantLogin=&InvoiceID=&Signature=`
  * with `Signature = hash(MerchantLogin:InvoiceID:Password2)`.
  *
- * For test payments we sign with the test Password #2. No source says which pair Robokassa expects for a test
- * operation; the XML docs only mention Password #2. If Robokassa answers result code 1 for a test invoice, try
- * `isTest: false` (see docs/api.md).
+ * For test payments (`isTest`, default `config.testMode`) we sign with the test Password #2 first; if Robokassa
+ * answers result code 1 (bad signature), we ask once more signed with the production Password #2. No source says
+ * which pair Robokassa expects for a test operation (the XML docs only mention Password #2): see docs/api.md.
+ * Real invoices are only ever asked about with the production pair.
  */
 export async function opStateExt(
   config: RobokassaConfig,
@@ -141,25 +147,40 @@ export async function opStateExt(
     isTest = config.testMode,
     currency = shopCurrency(config),
   } = parseInput(endpoint, opStateInput, input);
-  const { password2 } = passwordsFor(config, isTest);
-  const signature = hashHex(config.algorithm, `${config.login}:${invId}:${password2.reveal()}`);
-  const { element, text: body } = await callXml(
-    config,
-    {
-      endpoint,
-      method: 'OpStateExt',
-      params: [
-        ['MerchantLogin', config.login],
-        ['InvoiceID', String(invId)],
-        ['Signature', signature],
-      ],
-      root: 'OperationStateResponse',
-    },
-    options,
-  );
-  const reply = validateReply(endpoint, opStateReply, element, body);
+  const ask = async (password2: Secret) => {
+    const signature = hashHex(config.algorithm, `${config.login}:${invId}:${password2.reveal()}`);
+    const { element, text } = await callXml(
+      config,
+      {
+        endpoint,
+        method: 'OpStateExt',
+        params: [
+          ['MerchantLogin', config.login],
+          ['InvoiceID', String(invId)],
+          ['Signature', signature],
+        ],
+        root: 'OperationStateResponse',
+      },
+      options,
+    );
+    return { reply: validateReply(endpoint, opStateReply, element, text), body: text };
+  };
+  // Test invoices: the test Password #2 first, then — only if Robokassa says "bad signature" (result code 1) — the
+  // production one. Which pair Robokassa expects here is undocumented; see docs/api.md.
+  let { reply, body } = await ask(passwordsFor(config, isTest).password2);
+  const fellBack = isTest && reply.Result.Code === BAD_SIGNATURE;
+  if (fellBack) ({ reply, body } = await ask(config.password2));
   if (reply.Result.Code === 3) return { found: false, invId };
-  checkResult(endpoint, reply.Result);
+  try {
+    checkResult(endpoint, reply.Result);
+  } catch (error) {
+    if (fellBack && isKassaError(error)) {
+      throw new KassaError(error.code, `${error.message} (with the test and the production Password #2)`, {
+        details: { ...error.details, passwordPairs: ['test', 'production'] },
+      });
+    }
+    throw error;
+  }
   if (!reply.State) throw badResponse(endpoint, 'result code 0 without a <State>', { body });
   const stateCode = reply.State.Code;
   if (!Object.hasOwn(OPERATION_STATE_CODES, stateCode)) {
