@@ -1,3 +1,5 @@
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createRobokassaConfig } from '@kassa/core';
 import { signResultCallback } from '@kassa/core/testing';
@@ -20,6 +22,47 @@ import { type SeededShop, seedShop } from './support/seed';
 const sandbox: Sandbox = await startSandbox({ retryBackoffMs: 50, callbackTimeoutMs: 30_000 });
 process.env.ROBOKASSA_BASE_URL = sandbox.url;
 afterAll(() => sandbox.stop());
+
+// ResultUrl2: the plugin pins the sandbox's certificate, fetched where Robokassa publishes its own, and names
+// `{backendUrl}/robokassa/result2` in payments; so Medusa's port is chosen here, before boot (the runner reads PORT).
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port'))));
+    });
+  });
+}
+const medusaPort = await freePort();
+process.env.PORT = String(medusaPort);
+process.env.ROBOKASSA_BACKEND_URL = `http://localhost:${medusaPort}`;
+process.env.ROBOKASSA_RESULT_URL2_CERT = await (await fetch(`${sandbox.url}/jwtsign.cer`)).text();
+
+/** A compact JWS over a ResultUrl2 payload, signed however a forger likes. */
+function jws(header: object, payload: object, signWith: (input: string) => Buffer): string {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${b64(header)}.${b64(payload)}`;
+  return `${input}.${signWith(input).toString('base64url')}`;
+}
+function holdPayload(invId: number, overrides: { shop?: string; state?: string } = {}) {
+  return {
+    header: {
+      type: 'PaymentStateNotification',
+      version: '1.0.0',
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    },
+    data: {
+      shop: overrides.shop ?? MERCHANT.login,
+      opKey: 'forged-op-key',
+      invId: String(invId),
+      paymentMethod: 'BankCard',
+      incSum: '2769.00',
+      state: overrides.state ?? 'HOLD',
+    },
+  };
+}
 
 medusaIntegrationTestRunner({
   cwd: path.join(__dirname, 'app'),
@@ -214,6 +257,83 @@ medusaIntegrationTestRunner({
       state = await shopState(getContainer(), checkout.cartId);
       expect(state.payments[0]?.captured).toBe(true);
       expect(state.payments[0]?.refunded.sort()).toEqual(['2268.5', '500.5']);
+    });
+
+    test('hold with ResultUrl2: the HOLD notification alone makes the order with an authorized payment; forged tokens get 400 and change nothing', async () => {
+      const { capturePaymentWorkflow } = await import('@medusajs/medusa/core-flows');
+      const checkout = await startCheckout(api, shop, PROVIDERS.holdResult2);
+      const invId = checkout.data.inv_id;
+      const fields = Object.fromEntries(checkout.data.form.fields.map((f) => [f.name, f.value]));
+      expect(fields.StepByStep).toBe('true');
+      expect(fields.ResultUrl2).toBe(`${api.defaults.baseURL}/robokassa/result2`);
+      // The other providers have no certificate: their payments name no ResultUrl2.
+      const plain = await startCheckout(api, shop, PROVIDERS.hold);
+      expect(plain.data.form.fields.some((f) => f.name === 'ResultUrl2')).toBe(false);
+
+      const post = (body: string) =>
+        api.post('/robokassa/result2', body, {
+          headers: { 'content-type': 'application/json' },
+          validateStatus: () => true,
+          transformResponse: (x: unknown) => x,
+        });
+      const rs256 = { typ: 'JWT', alg: 'RS256' };
+      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      const withOtherKey = (input: string) => sign('sha256', Buffer.from(input), otherKey);
+      const certificate = process.env.ROBOKASSA_RESULT_URL2_CERT ?? '';
+      const forged = jws(rs256, holdPayload(invId), withOtherKey);
+      const [forgedHeader, , forgedSignature] = forged.split('.');
+      const tampered = `${forgedHeader}.${Buffer.from(JSON.stringify(holdPayload(invId + 1))).toString('base64url')}.${forgedSignature}`;
+      const hmacWithCertificate = jws({ typ: 'JWT', alg: 'HS256' }, holdPayload(invId), (input) =>
+        createHmac('sha256', certificate).update(input).digest(),
+      );
+      const algNone = jws({ typ: 'JWT', alg: 'none' }, holdPayload(invId), () => Buffer.from('x'));
+      const otherShop = jws(rs256, holdPayload(invId, { shop: 'another-shop' }), withOtherKey);
+      for (const body of [forged, tampered, hmacWithCertificate, algNone, otherShop, 'not a token', '']) {
+        const response = await post(body);
+        expect(`${response.status} ${response.data}`).toBe('400 bad request');
+      }
+      expect((await ledger().findByInvId(invId))?.state).toBe('pending');
+      let state = await shopState(getContainer(), checkout.cartId);
+      expect(state.orderIds).toEqual([]);
+      expect(state.payments).toEqual([]);
+
+      // The buyer pays and closes the tab: no SuccessURL, no ResultURL (a hold has none), no reconcile job.
+      const outcome = await payInSandbox(sandbox, checkout, {
+        method: 'BankCardPSR',
+        faults: { buyerClosesTab: true },
+      });
+      expect(outcome.operation.state).toBe(20);
+      expect(outcome.redirect).toBeNull();
+      await sandbox.admin.idle();
+      const notices = sandbox.admin.notifications({ invId, kind: 'ResultUrl2' });
+      expect(notices.map((n) => `${n.status} ${n.bodyExcerpt}`)).toEqual(['200 OK']);
+      state = await shopState(getContainer(), checkout.cartId);
+      expect(state.orderIds).toHaveLength(1);
+      expect(state.completedAt).not.toBeNull();
+      expect(state.payments).toHaveLength(1);
+      expect(state.payments[0]?.captured).toBe(false);
+      const held = await ledger().findByInvId(invId);
+      expect(held?.state).toBe('held');
+      expect(held?.opKey).toBe(sandbox.admin.operations({ invId })[0]?.opKey);
+      expect(held?.opKey).not.toBe('forged-op-key');
+
+      // Forged tokens after the hold change nothing either.
+      for (const body of [forged, hmacWithCertificate]) expect((await post(body)).status).toBe(400);
+      expect((await shopState(getContainer(), checkout.cartId)).orderIds).toEqual(state.orderIds);
+
+      // Capture confirms; Robokassa then sends ResultURL (settles) and ResultUrl2 OK (answered, changes nothing).
+      await capturePaymentWorkflow(getContainer()).run({ input: { payment_id: state.payments[0]!.id } });
+      await sandbox.admin.idle();
+      expect((await ledger().findByInvId(invId))?.state).toBe('paid');
+      expect(sandbox.admin.notifications({ invId, kind: 'ResultURL' }).map((n) => n.bodyExcerpt)).toEqual([
+        `OK${invId}`,
+      ]);
+      expect(
+        sandbox.admin.notifications({ invId, kind: 'ResultUrl2' }).map((n) => `${n.status} ${n.bodyExcerpt}`),
+      ).toEqual(['200 OK', '200 OK']);
+      state = await shopState(getContainer(), checkout.cartId);
+      expect(state.orderIds).toHaveLength(1);
+      expect(state.payments[0]?.captured).toBe(true);
     });
 
     test('updatePayment rebuilds the signed request; an amount the cart no longer backs is refused; a changed cart cancels the invoice', async () => {

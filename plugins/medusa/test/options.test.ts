@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { isKassaError } from '@kassa/core';
 import { describe, expect, test } from 'vitest';
 import { parsePluginOptions } from '../src/lib/options';
@@ -15,6 +16,22 @@ function issues(input: unknown): string[] {
 }
 
 describe('plugin options', () => {
+  test('resultUrl2Certificate must be a PEM certificate or public key and needs backendUrl', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const { medusa } = parsePluginOptions({
+      ...valid,
+      backendUrl: 'https://shop.example/',
+      resultUrl2Certificate: pem,
+    });
+    expect(medusa.resultUrl2Certificate).toBe(pem);
+    expect(medusa.backendUrl).toBe('https://shop.example');
+    expect(issues({ ...valid, resultUrl2Certificate: pem })).toEqual(['backendUrl']);
+    expect(issues({ ...valid, backendUrl: 'https://shop.example', resultUrl2Certificate: 'not a pem' })).toEqual([
+      'resultUrl2Certificate',
+    ]);
+  });
+
   test('a minimal merchant gets the documented defaults', () => {
     const { robokassa, medusa } = parsePluginOptions(valid);
     expect(robokassa.login).toBe('shop');

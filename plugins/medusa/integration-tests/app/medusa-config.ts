@@ -2,8 +2,8 @@ import { ContainerRegistrationKeys, defineConfig } from '@medusajs/framework/uti
 
 /**
  * The shop the integration tests boot: @kassa/medusa installed as a shop installs it (the built package), one
- * merchant, and three provider instances over it so one boot covers every mode: immediate capture, hold
- * (StepByStep), and test mode with the test passwords. The sandbox's URL comes from the test through the env.
+ * merchant, and four provider instances over it so one boot covers every mode: immediate capture, hold
+ * (StepByStep), hold with ResultUrl2, and test mode with the test passwords. The sandbox's URL comes from the test through the env.
  */
 const merchant = {
   login: 'kassa-test-shop',
@@ -21,13 +21,22 @@ const merchant = {
   },
 };
 
+/**
+ * ResultUrl2: the test fetches the sandbox's certificate and fixes Medusa's port before boot. The plugin (whose
+ * routes verify ResultUrl2) and one hold provider get it; the other providers stay without, so their flows are
+ * unchanged.
+ */
+const resultUrl2 = process.env.ROBOKASSA_RESULT_URL2_CERT
+  ? { backendUrl: process.env.ROBOKASSA_BACKEND_URL, resultUrl2Certificate: process.env.ROBOKASSA_RESULT_URL2_CERT }
+  : {};
+
 export default defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
     http: { jwtSecret: 'test', cookieSecret: 'test', storeCors: '*', adminCors: '*', authCors: '*' },
   },
   admin: { disable: true },
-  plugins: [{ resolve: '@kassa/medusa', options: merchant }],
+  plugins: [{ resolve: '@kassa/medusa', options: { ...merchant, ...resultUrl2 } }],
   modules: [
     {
       resolve: '@medusajs/medusa/payment',
@@ -36,6 +45,11 @@ export default defineConfig({
         providers: [
           { resolve: '@kassa/medusa/providers/robokassa', id: 'robokassa', options: merchant },
           { resolve: '@kassa/medusa/providers/robokassa', id: 'robokassa-hold', options: { ...merchant, hold: true } },
+          {
+            resolve: '@kassa/medusa/providers/robokassa',
+            id: 'robokassa-hold-result2',
+            options: { ...merchant, ...resultUrl2, hold: true },
+          },
           {
             resolve: '@kassa/medusa/providers/robokassa',
             id: 'robokassa-test',

@@ -12,5 +12,6 @@ export const MERCHANT = {
 export const PROVIDERS = {
   capture: 'pp_robokassa_robokassa',
   hold: 'pp_robokassa_robokassa-hold',
+  holdResult2: 'pp_robokassa_robokassa-hold-result2',
   test: 'pp_robokassa_robokassa-test',
 } as const;

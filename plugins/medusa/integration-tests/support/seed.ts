@@ -21,7 +21,7 @@ export interface SeededShop {
 }
 
 /**
- * A RUB region offering the three Robokassa providers, a product at 1234.50 ₽ (no inventory management) and a
+ * A RUB region offering the four Robokassa providers, a product at 1234.50 ₽ (no inventory management) and a
  * 300 ₽ courier: 2 × 1234.50 + 300 = 2769.00 ₽ carts with kopecks in the line prices.
  */
 export async function seedShop(container: MedusaContainer): Promise<SeededShop> {
@@ -42,7 +42,7 @@ export async function seedShop(container: MedusaContainer): Promise<SeededShop> 
           name: 'Россия',
           currency_code: 'rub',
           countries: ['ru'],
-          payment_providers: [PROVIDERS.capture, PROVIDERS.hold, PROVIDERS.test],
+          payment_providers: [PROVIDERS.capture, PROVIDERS.hold, PROVIDERS.holdResult2, PROVIDERS.test],
         },
       ],
     },

@@ -9,5 +9,7 @@ export default defineMiddlewares({
     { matcher: '/robokassa/result', method: ['POST'], bodyParser: { preserveRawBody: true } },
     { matcher: '/robokassa/success', method: ['POST'], bodyParser: { preserveRawBody: true } },
     { matcher: '/robokassa/fail', method: ['POST'], bodyParser: { preserveRawBody: true } },
+    // ResultUrl2 is a bare JWS sent as application/json, which the JSON parser would refuse: the route reads it raw.
+    { matcher: '/robokassa/result2', method: ['POST'], bodyParser: false },
   ],
 });

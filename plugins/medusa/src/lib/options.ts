@@ -6,6 +6,7 @@ import {
   RECEIPT_SNO_VALUES,
   RECEIPT_TAXES,
   type RobokassaConfig,
+  resultUrl2PublicKey,
   robokassaConfigSchema,
 } from '@kassa/core';
 import { z } from 'zod';
@@ -73,6 +74,13 @@ const medusaSchema = z
     description: z.string().min(1).max(100).default('Оплата заказа'),
     /** This Medusa server as Robokassa reaches it (for the URLs shown in the admin). Default: the request's host. */
     backendUrl: url.optional(),
+    /**
+     * Robokassa's ResultUrl2 certificate (`jwtsign.cer`, PEM). When set (and not in test mode, where Robokassa sends
+     * no ResultUrl2), every payment names `{backendUrl}/robokassa/result2`, so a hold gets its order as soon as
+     * Robokassa reports it, even when the buyer never returns. Needs `backendUrl`. Without it holds rely on
+     * SuccessURL and the reconcile job.
+     */
+    resultUrl2Certificate: z.string().min(1).optional(),
     /** Payments still pending after this many minutes are checked with OpStateExt by the reconcile job. */
     reconcileAfterMinutes: z
       .number()
@@ -146,6 +154,17 @@ export function parsePluginOptions(input: unknown): RobokassaPluginOptions {
     }
     if (receipt?.sno && country === 'KZ') {
       issues.push({ key: 'receipt.sno', problem: 'Kazakhstan receipts carry no sno' });
+    }
+    if (medusaParsed.data.resultUrl2Certificate !== undefined) {
+      try {
+        resultUrl2PublicKey(medusaParsed.data.resultUrl2Certificate);
+      } catch {
+        issues.push({ key: 'resultUrl2Certificate', problem: 'not a PEM X.509 certificate or RSA public key' });
+      }
+      if (!medusaParsed.data.backendUrl) {
+        // The provider builds the ResultUrl2 it sends with each payment without a request to take a host from.
+        issues.push({ key: 'backendUrl', problem: 'required with resultUrl2Certificate (the public ResultUrl2 base)' });
+      }
     }
     if (medusaParsed.data.hold && coreParsed.data.testMode) {
       // Robokassa does not run holds in test mode (protocol §3.6, §5.1): say so at boot, not at the first capture.

@@ -18,7 +18,8 @@ export async function adminFetch<T>(path: string, init: { method?: 'GET' | 'POST
 }
 
 export interface SettingsView {
-  urls: Record<'result' | 'success' | 'fail', { url: string; method: string }>;
+  urls: Record<'result' | 'success' | 'fail', { url: string; method: string }> &
+    Partial<Record<'result2', { url: string; method: string }>>;
   login: string;
   mode: 'test' | 'live';
   algorithm: string;

@@ -53,6 +53,7 @@ import {
   storedReceipt,
   storefrontChoices,
 } from '../../lib/session-data';
+import { publicUrl } from '../../lib/urls';
 import { PostgresPaymentLedger } from '../../modules/robokassa/ledger/postgres-ledger';
 import { type KnexLike, sqlClientFromKnex } from '../../modules/robokassa/ledger/sql';
 
@@ -359,6 +360,7 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
     receipt: Receipt | undefined,
   ): RobokassaSessionData {
     const choice = storefrontChoices(input);
+    const resultUrl2 = this.#resultUrl2(record);
     const request = buildPaymentRequest(this.settings.robokassa, {
       invId: record.invId,
       outSum: record.amount,
@@ -366,6 +368,7 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
       isTest: record.isTest,
       ...(receipt ? { receipt } : {}),
       ...(this.settings.medusa.hold ? { stepByStep: true } : {}),
+      ...(resultUrl2 ? { resultUrl2 } : {}),
       ...(choice.incCurrLabel ? { incCurrLabel: choice.incCurrLabel } : {}),
       ...(choice.culture ? { culture: choice.culture } : {}),
     });
@@ -382,6 +385,16 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
       ...(receipt ? { receipt: storedReceipt(receipt) } : {}),
       ...(choice.incCurrLabel ? { inc_curr_label: choice.incCurrLabel } : {}),
     };
+  }
+
+  /**
+   * The plugin's `/robokassa/result2`, named in the (signed) payment request when Robokassa's certificate is
+   * configured. Never for test payments: Robokassa sends no ResultUrl2 in test mode.
+   */
+  #resultUrl2(record: PaymentRecord): string | undefined {
+    const { resultUrl2Certificate, backendUrl } = this.settings.medusa;
+    if (!resultUrl2Certificate || !backendUrl || record.isTest) return undefined;
+    return publicUrl(backendUrl, 'result2');
   }
 
   #view(record: PaymentRecord): Record<string, unknown> {

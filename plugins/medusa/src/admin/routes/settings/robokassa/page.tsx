@@ -6,6 +6,7 @@ import { adminFetch, type CheckView, type SettingsView } from '../../../lib/api'
 
 const LABELS: Record<string, string> = {
   result: 'Result URL',
+  result2: 'ResultUrl2 (sent with each payment, not a cabinet field)',
   success: 'Success URL',
   fail: 'Fail URL',
 };

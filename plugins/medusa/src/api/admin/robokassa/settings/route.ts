@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { robokassaModule } from '../../../../lib/scope';
+import { publicUrl } from '../../../../lib/urls';
 
 /** The public URL of this Medusa as the admin sees it (or `backendUrl` from the options). */
 function backendUrl(req: MedusaRequest, configured: string | undefined): string {
@@ -11,16 +12,20 @@ function backendUrl(req: MedusaRequest, configured: string | undefined): string 
 
 /**
  * `GET /admin/robokassa/settings`: what the Settings → Robokassa page shows: the three URLs to paste into the cabinet
- * («Технические настройки»), the mode and algorithm, and which passwords are set (yes/no, never their values).
+ * («Технические настройки») plus the per-payment ResultUrl2 when configured, the mode and algorithm, and which passwords are set (yes/no, never their values).
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { robokassa, medusa } = robokassaModule(req.scope).settings();
   const base = backendUrl(req, medusa.backendUrl);
   res.json({
     urls: {
-      result: { url: `${base}/robokassa/result`, method: 'POST' },
-      success: { url: `${base}/robokassa/success`, method: 'GET' },
-      fail: { url: `${base}/robokassa/fail`, method: 'GET' },
+      result: { url: publicUrl(base, 'result'), method: 'POST' },
+      success: { url: publicUrl(base, 'success'), method: 'GET' },
+      fail: { url: publicUrl(base, 'fail'), method: 'GET' },
+      // Not a cabinet field: sent with every live payment (ResultUrl2) when the certificate is configured.
+      ...(medusa.resultUrl2Certificate && medusa.backendUrl
+        ? { result2: { url: publicUrl(medusa.backendUrl, 'result2'), method: 'POST' } }
+        : {}),
     },
     login: robokassa.login,
     mode: robokassa.testMode ? 'test' : 'live',
