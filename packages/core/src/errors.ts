@@ -57,6 +57,41 @@ export const KASSA_ERROR_CODES = [
 
 export type KassaErrorCode = (typeof KASSA_ERROR_CODES)[number];
 
+/**
+ * Codes that mean "the caller's input or the merchant's settings are wrong" (fix the request, do not retry), as
+ * opposed to a gateway, state or security outcome. Platforms map these to their own "invalid data" answer; keeping
+ * the list here means a new input code cannot be forgotten by a plugin.
+ */
+export const KASSA_INPUT_ERROR_CODES: readonly KassaErrorCode[] = [
+  'CONFIG_INVALID',
+  'TEST_PASSWORDS_MISSING',
+  'PASSWORD3_MISSING',
+  'MONEY_NOT_A_STRING',
+  'MONEY_INVALID_FORMAT',
+  'MONEY_TOO_PRECISE',
+  'MONEY_NEGATIVE',
+  'MONEY_ZERO',
+  'MONEY_TOO_LARGE',
+  'MONEY_CURRENCY_MISMATCH',
+  'MONEY_UNKNOWN_CURRENCY',
+  'PAYMENT_INVALID',
+  'DESCRIPTION_TOO_LONG',
+  'INVOICE_ID_OUT_OF_RANGE',
+  'EMAIL_INVALID',
+  'SHP_NAME_INVALID',
+  'SHP_DUPLICATE',
+  'SHP_TOO_LONG',
+  'RECEIPT_INVALID',
+  'RECEIPT_TOTAL_MISMATCH',
+  'RECEIPT_TAX_NOT_ALLOWED',
+  'API_INPUT_INVALID',
+];
+
+/** True for a code in `KASSA_INPUT_ERROR_CODES`: the request or settings must change before trying again. */
+export function isInputErrorCode(code: KassaErrorCode): boolean {
+  return KASSA_INPUT_ERROR_CODES.includes(code);
+}
+
 export interface KassaErrorOptions {
   /** Safe, non-secret facts that help a developer (field names, expected formats, gateway result codes). */
   details?: Record<string, unknown>;

@@ -54,3 +54,16 @@ describe('Secret', () => {
     expect(maskSecrets('a:hunter2:b', [s])).toBe('a:***:b');
   });
 });
+
+describe('isInputErrorCode', () => {
+  test('classifies the input codes every plugin maps to "invalid data"', async () => {
+    const { isInputErrorCode, KASSA_ERROR_CODES, KASSA_INPUT_ERROR_CODES } = await import('../src/errors.js');
+    for (const code of KASSA_INPUT_ERROR_CODES) expect(KASSA_ERROR_CODES).toContain(code);
+    expect(isInputErrorCode('INVOICE_ID_OUT_OF_RANGE')).toBe(true);
+    expect(isInputErrorCode('SHP_TOO_LONG')).toBe(true);
+    expect(isInputErrorCode('API_INPUT_INVALID')).toBe(true);
+    expect(isInputErrorCode('SIGNATURE_MISMATCH')).toBe(false);
+    expect(isInputErrorCode('GATEWAY_TIMEOUT')).toBe(false);
+    expect(isInputErrorCode('REFUND_REJECTED')).toBe(false);
+  });
+});

@@ -1,26 +1,5 @@
-import { isKassaError, type KassaErrorCode } from '@kassa/core';
+import { isInputErrorCode, isKassaError } from '@kassa/core';
 import { MedusaError } from '@medusajs/framework/utils';
-
-/** Codes that mean "the request or the settings are wrong", not "Robokassa is down". */
-const INVALID_DATA: readonly KassaErrorCode[] = [
-  'CONFIG_INVALID',
-  'TEST_PASSWORDS_MISSING',
-  'PASSWORD3_MISSING',
-  'MONEY_NOT_A_STRING',
-  'MONEY_INVALID_FORMAT',
-  'MONEY_TOO_PRECISE',
-  'MONEY_NEGATIVE',
-  'MONEY_ZERO',
-  'MONEY_TOO_LARGE',
-  'MONEY_CURRENCY_MISMATCH',
-  'MONEY_UNKNOWN_CURRENCY',
-  'PAYMENT_INVALID',
-  'DESCRIPTION_TOO_LONG',
-  'EMAIL_INVALID',
-  'RECEIPT_INVALID',
-  'RECEIPT_TOTAL_MISMATCH',
-  'RECEIPT_TAX_NOT_ALLOWED',
-];
 
 /**
  * Kassa's typed errors as MedusaErrors (so the API answers 400/409/500 as Medusa would), keeping the stable code at
@@ -30,7 +9,7 @@ const INVALID_DATA: readonly KassaErrorCode[] = [
 export function toMedusaError(error: unknown): unknown {
   if (!isKassaError(error)) return error;
   const message = `[${error.code}] ${error.message}`;
-  if (INVALID_DATA.includes(error.code)) return new MedusaError(MedusaError.Types.INVALID_DATA, message);
+  if (isInputErrorCode(error.code)) return new MedusaError(MedusaError.Types.INVALID_DATA, message);
   if (error.code === 'LEDGER_CONFLICT' || error.code === 'INVALID_TRANSITION') {
     return new MedusaError(MedusaError.Types.CONFLICT, message);
   }
