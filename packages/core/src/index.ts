@@ -1,18 +1,15 @@
-export * from './catalog.js';
+/**
+ * `@kassa/core`: what every gateway and platform shares — money, errors, secrets, logging, the `Gateway` port, the
+ * exactly-once notification use case, the payment operations and the ledger. Each gateway's protocol sits under its
+ * own subpath: `@kassa/core/robokassa`, `@kassa/core/assist`; test helpers under `@kassa/core/testing`.
+ */
 export * from './errors.js';
-export * from './handler/result-url.js';
-export * from './hash.js';
+export type * from './gateway.js';
+export { FIXED_BODIES, type FixedStatus } from './http.js';
 export * from './ledger/memory.js';
 export * from './ledger/port.js';
 export * from './log.js';
 export * from './money.js';
-export * from './reconcile.js';
-export * from './robokassa/api/index.js';
-export * from './robokassa/callbacks.js';
-export * from './robokassa/config.js';
-export * from './robokassa/encoding.js';
-export * from './robokassa/page-errors.js';
-export * from './robokassa/payment.js';
-export * from './robokassa/receipt.js';
-export * from './robokassa/shp.js';
-export * from './secret.js';
+export * from './notification.js';
+export * from './payments/index.js';
+export { maskSecrets, Secret, secret } from './secret.js';

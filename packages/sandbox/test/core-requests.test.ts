@@ -9,7 +9,7 @@ import {
   HASH_ALGORITHMS,
   type HashAlgorithm,
   type PaymentParams,
-} from '@kassa/core';
+} from '@kassa/core/robokassa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PayOutcome, type Sandbox, startSandbox } from '../src/index.js';
 

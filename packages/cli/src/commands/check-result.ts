@@ -6,11 +6,11 @@ import {
   hexLength,
   isHashAlgorithm,
   parseFormBody,
-  Secret,
   signaturesEqual,
   verifyResultCallback,
   verifySuccessRedirect,
-} from '@kassa/core';
+} from '@kassa/core/robokassa';
+import { Secret } from '@kassa/core';
 import { flagOrEnv, parseFlags } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 

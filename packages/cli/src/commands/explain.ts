@@ -1,4 +1,4 @@
-import { explainRobokassaError, ROBOKASSA_PAGE_ERROR_CODES } from '@kassa/core';
+import { explainRobokassaError, ROBOKASSA_PAGE_ERROR_CODES } from '@kassa/core/robokassa';
 import { parseFlags } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { buildPaymentRequest, createRobokassaConfig, isKassaError, type PaymentParams } from '@kassa/core';
+import { isKassaError } from '@kassa/core';
+import { buildPaymentRequest, createRobokassaConfig, type PaymentParams } from '@kassa/core/robokassa';
 import { flagOrEnv, parseFlags, parseShpFlags } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 
