@@ -53,6 +53,15 @@ export const KASSA_ERROR_CODES = [
   'HOLD_REJECTED',
   'RECURRING_REJECTED',
   'FISCAL_REJECTED',
+  // assist (IPS Assist, paysecure.ru / paysec.by; see docs/assist.md)
+  /** A web-service call without the web-service login/password in the settings. */
+  'ASSIST_CREDENTIALS_MISSING',
+  /** A web-service reply with firstcode ≠ 0 (details: firstCode, secondCode, explanation). */
+  'ASSIST_GATEWAY_ERROR',
+  /** charge/cancel/rp answered without an error code but the operation did not succeed (responsecode ≠ AS000). */
+  'ASSIST_OPERATION_REJECTED',
+  /** An orderstate/orderresult reply whose checkvalue does not verify with the secret word. */
+  'ASSIST_CHECKVALUE_MISMATCH',
 ] as const;
 
 export type KassaErrorCode = (typeof KASSA_ERROR_CODES)[number];
@@ -85,6 +94,8 @@ export const KASSA_INPUT_ERROR_CODES: readonly KassaErrorCode[] = [
   'RECEIPT_TOTAL_MISMATCH',
   'RECEIPT_TAX_NOT_ALLOWED',
   'API_INPUT_INVALID',
+  // assist
+  'ASSIST_CREDENTIALS_MISSING',
 ];
 
 /** True for a code in `KASSA_INPUT_ERROR_CODES`: the request or settings must change before trying again. */

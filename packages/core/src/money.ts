@@ -2,9 +2,10 @@ import { KassaError } from './errors.js';
 
 /**
  * Money is a decimal string or an integer count of minor units, never a float. Every currency Robokassa takes
- * (`OutSumCurrency` and the shop's own) has two decimals.
+ * (`OutSumCurrency` and the shop's own) has two decimals. BYN (Belarusian rouble, two decimals) is for Assist
+ * merchants on paysec.by; Robokassa's own parameter schemas keep their narrower lists.
  */
-export const CURRENCY_EXPONENTS = { RUB: 2, KZT: 2, USD: 2, EUR: 2 } as const;
+export const CURRENCY_EXPONENTS = { RUB: 2, KZT: 2, USD: 2, EUR: 2, BYN: 2 } as const;
 export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
 
 export function isCurrencyCode(value: unknown): value is CurrencyCode {
