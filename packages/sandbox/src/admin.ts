@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssistAdmin } from './assist/admin.js';
 import {
   type FaultConfig,
   faultsSchema,
@@ -125,10 +126,15 @@ const formEncode = (value: string) => new URLSearchParams([['', value]]).toStrin
  * fault injection, what happened (operations, notification attempts, e-mails), and paying without a browser.
  */
 export class SandboxAdmin {
+  /** The Assist merchants, bills and payments (`/sandbox/api/assist`). */
+  readonly assist: AssistAdmin;
+
   constructor(
     private readonly ctx: SandboxContext,
     private readonly baseUrl: () => string,
-  ) {}
+  ) {
+    this.assist = new AssistAdmin(ctx, baseUrl);
+  }
 
   merchants(): MerchantView[] {
     return [...this.ctx.store.merchants.values()].map(maskMerchant);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { assistMerchantSchema, assistRetryScheduleSchema } from './assist/config.js';
 import { defaultCatalog } from './catalog.js';
+import { faultsSchema } from './faults.js';
 import { HASH_ALGORITHMS } from './hash.js';
 
 /**
@@ -31,35 +33,7 @@ const groupSchema = z.strictObject({
   methods: z.array(methodSchema).min(1),
 });
 
-/** Fault injection, per merchant or per payment (README "Fault injection"). */
-export const faultsSchema = z.strictObject({
-  callback: z
-    .strictObject({
-      /** The ResultURL notification is lost: never sent, never retried (a reconciliation test). */
-      drop: z.boolean().optional(),
-      /** Extra identical copies of the notification. */
-      duplicate: z.number().int().min(0).max(50).optional(),
-      /** Send the copies at the same moment as the original instead of after it. */
-      concurrent: z.boolean().optional(),
-      /** Wait this long before the first attempt. */
-      delayMs: z.number().int().min(0).max(600_000).optional(),
-      /** Hold this notification back until the merchant's next one has been sent. */
-      reorder: z.boolean().optional(),
-    })
-    .optional(),
-  /** The buyer closes the tab after paying: no redirect to SuccessURL/FailURL. */
-  buyerClosesTab: z.boolean().optional(),
-  /** The XML interface answers HTTP 500, or hangs (`timeout`) for `delayMs` before answering. */
-  xml: z
-    .strictObject({
-      mode: z.enum(['error500', 'timeout']),
-      delayMs: z.number().int().min(0).max(600_000).optional(),
-      /** Only the next N calls; absent = until cleared. */
-      times: z.number().int().positive().optional(),
-    })
-    .optional(),
-});
-export type FaultConfig = z.infer<typeof faultsSchema>;
+export { type FaultConfig, faultsSchema } from './faults.js';
 
 const merchantShape = {
   /** The shop identifier («Идентификатор магазина»), not a cabinet login (§7.1). */
@@ -148,6 +122,20 @@ export const sandboxSettingsSchema = z.strictObject({
   reorderMaxWaitMs: z.number().int().min(0).default(5_000),
   /** When set, the admin API wants `Authorization: Bearer <token>`. */
   adminToken: z.string().min(1).optional(),
+  /** Assist merchants (README "Assist"); a config without them is a Robokassa-only sandbox, as before. */
+  assistMerchants: z.array(assistMerchantSchema).default([]),
+  /**
+   * Waits before Assist notification attempts 2…8. Assist repeats «with increasing intervals during the four
+   * hours but not more than 8 times» (assist.md §2.3); the default keeps that shape compressed to about two
+   * minutes, `'four-hours'` spreads it over four hours, a number or a list works as for `retryBackoffMs`.
+   */
+  assistRetryBackoffMs: assistRetryScheduleSchema,
+  /** An Assist hold (`Delay=1`) not charged within this time is cancelled: 4 days (assist.md §4.3). */
+  assistHoldTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 24 * 60 * 60 * 1000),
 });
 export type SandboxSettings = z.output<typeof sandboxSettingsSchema>;
 export type SandboxSettingsInput = z.input<typeof sandboxSettingsSchema>;

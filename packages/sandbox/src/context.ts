@@ -1,4 +1,5 @@
 import type { SandboxSettings } from './config.js';
+import type { HttpClient } from './http-client.js';
 import type { JwsSigner } from './jws.js';
 import type { Notifier } from './notifier.js';
 import type { SandboxStore } from './store.js';
@@ -8,6 +9,8 @@ export interface SandboxContext {
   store: SandboxStore;
   settings: SandboxSettings;
   notifier: Notifier;
+  /** Outgoing HTTP (keep-alive agents), closed by `stop()`. */
+  http: HttpClient;
   signer: JwsSigner;
   now: () => Date;
   log: (line: string) => void;

@@ -23,7 +23,7 @@ fieldset{border:1px solid #e3e7ee;border-radius:10px;margin:.6rem 0;padding:.4re
 legend{font-weight:600;color:#4a5568;padding:0 .3rem}
 label.method{display:flex;align-items:center;gap:.55rem;padding:.35rem .2rem;border-radius:8px;cursor:pointer}
 label.method:hover{background:#f4f6fa}.limit{margin-left:auto;color:#8a93a6;font-size:.82rem}
-input[type=email]{width:100%;padding:.55rem .7rem;border:1px solid #cfd6e0;border-radius:8px;font:inherit}
+input[type=email],input[type=text]{width:100%;padding:.55rem .7rem;border:1px solid #cfd6e0;border-radius:8px;font:inherit}
 .actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:1.1rem}
 button{font:inherit;border:0;border-radius:9px;padding:.7rem 1.15rem;cursor:pointer}
 button.pay{background:#2563eb;color:#fff;font-weight:600;flex:1 1 14rem}button.pay:hover{background:#1d4fd7}
@@ -43,9 +43,20 @@ export interface LayoutOptions {
   body: string;
   head?: string;
   tags?: string;
+  /** The logo's HTML (trusted) and the gateway's name; default Robokassa. The Assist pages pass their own. */
+  brand?: string;
+  product?: string;
 }
 
-export function layout({ title, lang, body, head = '', tags = '' }: LayoutOptions): string {
+export function layout({
+  title,
+  lang,
+  body,
+  head = '',
+  tags = '',
+  brand = 'Robo<b>kassa</b>',
+  product = 'Robokassa',
+}: LayoutOptions): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -55,9 +66,9 @@ export function layout({ title, lang, body, head = '', tags = '' }: LayoutOption
 ${head}<style>${STYLE}</style>
 </head>
 <body>
-<header class="top"><span class="logo">Robo<b>kassa</b></span><span class="tag">sandbox</span>${tags}</header>
+<header class="top"><span class="logo">${brand}</span><span class="tag">sandbox</span>${tags}</header>
 ${body}
-<footer>Kassa sandbox — a local Robokassa for development. No money moves.</footer>
+<footer>Kassa sandbox — a local ${escapeHtml(product)} for development. No money moves.</footer>
 </body>
 </html>`;
 }

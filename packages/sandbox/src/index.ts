@@ -11,6 +11,28 @@ export {
   SandboxAdmin,
   SandboxInputError,
 } from './admin.js';
+export {
+  AssistAdmin,
+  type AssistOrderUrlInput,
+  type AssistOrderUrlOutput,
+  type AssistPayInput,
+  type AssistPayOutcome,
+} from './assist/admin.js';
+export type { AssistAction, AssistDelivery, AssistReturn } from './assist/bills.js';
+export type {
+  AssistMerchantConfig,
+  AssistMerchantInput,
+  AssistMerchantPatch,
+  AssistMerchantView,
+  AssistMethod,
+} from './assist/config.js';
+export type { NotificationOutcome as AssistNotificationOutcome } from './assist/notify.js';
+export type {
+  AssistBill,
+  AssistNotificationAttempt,
+  AssistOperation,
+  AssistOrderState,
+} from './assist/store.js';
 export { type CatalogEntry, defaultCatalog, type PaymentMethod, type PaymentMethodGroup } from './catalog.js';
 export type {
   FaultConfig,
@@ -29,7 +51,13 @@ export type { DeliveryOutcome } from './notifier.js';
 export type { DeliverySummary, PayAction, WaitFor } from './payments.js';
 export type { Redirect } from './redirect.js';
 export { type CliIo, runCli } from './run-cli.js';
-export { type Sandbox, type SandboxEndpoints, type SandboxOptions, startSandbox } from './server.js';
+export {
+  type AssistEndpoints,
+  type Sandbox,
+  type SandboxEndpoints,
+  type SandboxOptions,
+  startSandbox,
+} from './server.js';
 export type {
   Culture,
   Currency,

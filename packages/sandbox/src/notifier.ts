@@ -74,7 +74,8 @@ export class Notifier {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private track<T>(promise: Promise<T>): Promise<T> {
+  /** Counts a promise as a notification in flight, so `idle()` and `stop()` wait for it (Assist's use it too). */
+  track<T>(promise: Promise<T>): Promise<T> {
     this.inflight.add(promise);
     const forget = () => {
       this.inflight.delete(promise);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { assistMerchantSchema } from './assist/config.js';
 import { merchantSchema } from './config.js';
 import type { StoreSnapshot } from './store.js';
 
@@ -32,6 +33,24 @@ const snapshotSchema = z.object({
   invoiceFaults: z.array(z.looseObject({ merchant: z.string(), invId: z.number() })),
   nextInvId: z.number().int(),
   signingKey: z.object({ privateKeyPem: z.string(), certificatePem: z.string() }).optional(),
+  assist: z
+    .object({
+      merchants: z.array(assistMerchantSchema),
+      bills: z.array(
+        z.looseObject({
+          billNumber: z.string(),
+          merchantId: z.string(),
+          orderNumber: z.string(),
+          amount: z.number().int(),
+          operations: z.array(z.looseObject({ number: z.number().int() })),
+          notifications: z.array(z.looseObject({ outcome: z.string() })),
+          warnings: z.array(z.string()),
+        }),
+      ),
+      orderFaults: z.array(z.looseObject({ merchantId: z.string(), orderNumber: z.string() })),
+      nextBill: z.number().int(),
+    })
+    .optional(),
 });
 
 export function loadSnapshot(path: string): StoreSnapshot | undefined {

@@ -5,6 +5,8 @@ import { getPath } from 'hono/utils/url';
 import { z } from 'zod';
 import { SandboxAdmin } from './admin.js';
 import { adminRoutes } from './admin-routes.js';
+import { assistAdminRoutes } from './assist/admin-routes.js';
+import { ASSIST_PATHS, assistRoutes } from './assist/routes.js';
 import { type SandboxSettingsInput, sandboxSettingsSchema } from './config.js';
 import type { SandboxContext } from './context.js';
 import { renderDashboard } from './dashboard.js';
@@ -49,6 +51,19 @@ export interface SandboxEndpoints {
   certificate: string;
   admin: string;
   dashboard: string;
+  /** Assist's endpoints (assist.md §0): the same paths as on `https://payments.paysecure.ru`. */
+  assist: AssistEndpoints;
+}
+
+export interface AssistEndpoints {
+  payment: string;
+  orderstate: string;
+  orderresult: string;
+  charge: string;
+  cancel: string;
+  wscancel: string;
+  recurring: string;
+  admin: string;
 }
 
 /** A running sandbox. */
@@ -64,8 +79,12 @@ export interface Sandbox {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Robokassa's paths are case-insensitive (IIS); the docs themselves write both `/Merchant/` and `/merchant/`. */
-const PROTOCOL_PATH = /^\/(merchant|refundservice|robofiscal|sms|media)(\/|$)/i;
+/**
+ * Robokassa's paths are case-insensitive (IIS); the docs themselves write both `/Merchant/` and `/merchant/`.
+ * Assist's `.cfm` paths are treated the same way (ColdFusion on Windows; the sources spell them in lower case).
+ */
+const PROTOCOL_PATH =
+  /^\/(merchant|refundservice|robofiscal|sms|media|pay|orderstate|orderresult|charge|cancel|recurrent)(\/|$)/i;
 
 export function endpointsFor(url: string): SandboxEndpoints {
   return {
@@ -82,6 +101,16 @@ export function endpointsFor(url: string): SandboxEndpoints {
     certificate: `${url}/jwtsign.cer`,
     admin: `${url}/sandbox/api`,
     dashboard: `${url}/sandbox`,
+    assist: {
+      payment: `${url}${ASSIST_PATHS.payment}`,
+      orderstate: `${url}${ASSIST_PATHS.orderstate}`,
+      orderresult: `${url}${ASSIST_PATHS.orderresult}`,
+      charge: `${url}${ASSIST_PATHS.charge}`,
+      cancel: `${url}${ASSIST_PATHS.cancel}`,
+      wscancel: `${url}${ASSIST_PATHS.wscancel}`,
+      recurring: `${url}${ASSIST_PATHS.recurring}`,
+      admin: `${url}/sandbox/api/assist`,
+    },
   };
 }
 
@@ -176,7 +205,10 @@ export function createApp(ctx: SandboxContext, admin: SandboxAdmin, baseUrl: () 
   app.get('/jwtsign.cer', certificate);
   app.get('/media/files/jwtsign.cer', certificate);
 
-  app.route('/sandbox/api', adminRoutes(admin, ctx.settings.adminToken));
+  app.route('/', assistRoutes(ctx));
+  const api = adminRoutes(admin, ctx.settings.adminToken);
+  api.route('/assist', assistAdminRoutes(admin.assist));
+  app.route('/sandbox/api', api);
   app.get('/sandbox', (c) => {
     if (ctx.settings.adminToken !== undefined) return c.text('The dashboard is off when adminToken is set.', 403);
     return htmlResponse(renderDashboard(admin, baseUrl()));
@@ -212,6 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store.changed = () => w.schedule();
   }
   for (const merchant of settings.merchants) store.merchants.set(merchant.login, merchant);
+  for (const merchant of settings.assistMerchants) store.assist.merchants.set(merchant.merchantId, merchant);
   store.changed();
 
   const stopController = new AbortController();
@@ -236,7 +269,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       store.changed();
     },
   );
-  const ctx: SandboxContext = { store, settings, notifier, signer, now, log, stopSignal: stopController.signal };
+  const ctx: SandboxContext = {
+    store,
+    settings,
+    notifier,
+    http,
+    signer,
+    now,
+    log,
+    stopSignal: stopController.signal,
+  };
   let baseUrl = '';
   const admin = new SandboxAdmin(ctx, () => baseUrl);
   const app = createApp(ctx, admin, () => baseUrl);

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type AssistSnapshot, AssistStore } from './assist/store.js';
 import type { FaultConfig, HttpMethod, MerchantConfig } from './config.js';
 
 /** Robokassa's operation states (OpStateExt `State.Code`, §3.1). */
@@ -140,6 +141,8 @@ export interface StoreSnapshot {
   invoiceFaults: Array<{ merchant: string; invId: number; faults: FaultConfig }>;
   nextInvId: number;
   signingKey?: SigningKeyRecord | undefined;
+  /** Absent in files written before the sandbox knew Assist. */
+  assist?: AssistSnapshot | undefined;
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -163,6 +166,8 @@ export class SandboxStore {
   readonly invoiceFaults = new Map<string, FaultConfig>();
   signingKey: SigningKeyRecord | undefined;
   changed: () => void = () => {};
+  /** Assist merchants and bills (README "Assist"). */
+  readonly assist = new AssistStore(() => this.changed());
   private readonly byInvoice = new Map<string, Operation[]>();
   private readonly byOpKey = new Map<string, Operation>();
   // Numbers Robokassa assigns when the shop sends no InvId: far above what a shop counts to, below 2^31.
@@ -212,6 +217,7 @@ export class SandboxStore {
     this.fiscal.clear();
     this.sms.length = 0;
     this.invoiceFaults.clear();
+    this.assist.clear();
     this.changed();
   }
 
@@ -230,6 +236,7 @@ export class SandboxStore {
       }),
       nextInvId: this.nextInvId,
       signingKey: this.signingKey,
+      assist: this.assist.snapshot(),
     };
   }
 
@@ -247,5 +254,6 @@ export class SandboxStore {
     for (const f of snapshot.invoiceFaults) this.invoiceFaults.set(invoiceKey(f.merchant, f.invId), f.faults);
     this.nextInvId = Math.max(this.nextInvId, snapshot.nextInvId);
     this.signingKey = snapshot.signingKey;
+    if (snapshot.assist) this.assist.restore(snapshot.assist);
   }
 }
