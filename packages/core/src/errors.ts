@@ -133,3 +133,79 @@ export class KassaError extends Error {
 export function isKassaError(value: unknown, code?: KassaErrorCode): value is KassaError {
   return value instanceof KassaError && (code === undefined || value.code === code);
 }
+
+/** One problem with an input, as `details.issues` lists it: where, what, and its own code. */
+export interface KassaIssue {
+  readonly path: string;
+  readonly problem: string;
+  readonly code: KassaErrorCode;
+}
+
+/** What `kassaErrorFromZod` reads of a zod error (any zod version's `ZodError` fits). */
+export interface ZodErrorLike {
+  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>;
+}
+
+export interface KassaErrorFromIssuesOptions {
+  /** Extra facts for `details`, beside `issues`. */
+  details?: Record<string, unknown>;
+  /** How `details.issues` names the location: `path` (default) or `key` (settings and API input, as documented). */
+  pathKey?: 'path' | 'key';
+  /** Whether `details.issues` lists each issue's code (default true). */
+  issueCodes?: boolean;
+  /** The message for the code the error ends up with; default: `message` as given. */
+  messageFor?: (code: KassaErrorCode) => string;
+}
+
+/**
+ * The one `KassaError` for a list of input problems: message `<message>: a.b (problem); c (problem)`, `details.issues`
+ * listing each. When every issue carries the same code the error takes it (one kind of problem keeps its own code,
+ * e.g. DESCRIPTION_TOO_LONG); otherwise it is `code`.
+ */
+export function kassaErrorFromIssues(
+  code: KassaErrorCode,
+  message: string,
+  issues: readonly KassaIssue[],
+  options: KassaErrorFromIssuesOptions = {},
+): KassaError {
+  const first = issues[0];
+  const errorCode = first !== undefined && issues.every((i) => i.code === first.code) ? first.code : code;
+  const list = issues.map((i) => `${i.path} (${i.problem})`).join('; ');
+  const where = options.pathKey ?? 'path';
+  const listed = issues.map((i) => ({
+    [where]: i.path,
+    problem: i.problem,
+    ...(options.issueCodes === false ? {} : { code: i.code }),
+  }));
+  return new KassaError(errorCode, `${options.messageFor?.(errorCode) ?? message}: ${list}`, {
+    details: { ...options.details, issues: listed },
+  });
+}
+
+export interface KassaErrorFromZodOptions extends KassaErrorFromIssuesOptions {
+  /** How an issue about the whole input is located (default `(root)`). */
+  root?: string;
+  /** An issue's code when a refinement did not tag it with `params.kassaCode`; default: the error's `code`. */
+  issueCode?: (path: ReadonlyArray<PropertyKey>) => KassaErrorCode | undefined;
+}
+
+/**
+ * The zod issues of a failed `safeParse` as one `KassaError` (see `kassaErrorFromIssues`). A refinement can give its
+ * issue a code with `ctx.addIssue({ …, params: { kassaCode } })`. Messages name paths, never values.
+ */
+export function kassaErrorFromZod(
+  code: KassaErrorCode,
+  message: string,
+  error: ZodErrorLike,
+  options: KassaErrorFromZodOptions = {},
+): KassaError {
+  const issues = error.issues.map((issue): KassaIssue => {
+    const tagged = (issue as { params?: { kassaCode?: KassaErrorCode } }).params?.kassaCode;
+    return {
+      path: issue.path.length === 0 ? (options.root ?? '(root)') : issue.path.map(String).join('.'),
+      problem: issue.message,
+      code: tagged ?? options.issueCode?.(issue.path) ?? code,
+    };
+  });
+  return kassaErrorFromIssues(code, message, issues, options);
+}

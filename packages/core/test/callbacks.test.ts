@@ -1,15 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { hashHex } from '../src/hash.js';
+import { Secret } from '../src/index.js';
 import {
   callbackSignature,
   createRobokassaConfig,
   type HashAlgorithm,
   parseFailRedirect,
   type RobokassaConfig,
-  Secret,
   verifyResultCallback,
   verifySuccessRedirect,
-} from '../src/index.js';
+} from '../src/robokassa/index.js';
 import { failRedirectParams, signResultCallback, signSuccessRedirect } from '../src/testing/index.js';
 import { loadVectors } from './support/vectors.js';
 
@@ -230,9 +230,25 @@ describe('ResultURL parsing', () => {
     ['Shp twice in two cases', 'OutSum=10&InvId=1&SignatureValue=00&Shp_a=1&shp_A=1', 'duplicate Shp_ parameter'],
     ['bad percent-encoding', 'OutSum=10&InvId=1&SignatureValue=00&Shp_a=%ZZ', 'bad percent-encoding'],
     ['bad UTF-8', 'OutSum=10&InvId=1&SignatureValue=00&Shp_a=%C3%28', 'bad percent-encoding'],
+    ['a truncated escape', 'OutSum=10&InvId=1&SignatureValue=00&Shp_a=%4', 'bad percent-encoding'],
+    ['a trailing %', 'OutSum=10&InvId=1&SignatureValue=00&Shp_a=50%', 'bad percent-encoding'],
+    ['a bad escape in a name', 'OutSum=10&InvId=1&SignatureValue=00&Shp_%G1=1', 'bad percent-encoding'],
   ])('%s → malformed', (_, input, detail) => {
     const result = verifyResultCallback(c, input);
     expect(result).toMatchObject({ ok: false, reason: 'malformed', code: 'CALLBACK_MALFORMED', detail });
+  });
+
+  test('a raw % that URLSearchParams would keep is refused, even when the value was signed with it', () => {
+    // URLSearchParams decodes `Shp_a=50%` to `50%` and the signature over `…:Shp_a=50%` would verify; we refuse it.
+    const base = `10.000000:1:password#2:Shp_a=50%`;
+    const query = `OutSum=10.000000&InvId=1&Shp_a=50%&SignatureValue=${hashHex('md5', base)}`;
+    expect(new URLSearchParams(query).get('Shp_a')).toBe('50%');
+    expect(verifyResultCallback(c, query)).toMatchObject({ ok: false, detail: 'bad percent-encoding' });
+    // Once properly encoded it is the same signed value, and `+` is a space.
+    const encoded = `OutSum=10.000000&InvId=1&Shp_a=50%25&SignatureValue=${hashHex('md5', base)}`;
+    expect(verifyResultCallback(c, encoded)).toMatchObject({ ok: true, callback: { shp: { Shp_a: '50%' } } });
+    const spaced = `OutSum=10.000000&InvId=1&Shp_a=a+b&SignatureValue=${hashHex('md5', '10.000000:1:password#2:Shp_a=a b')}`;
+    expect(verifyResultCallback(c, spaced)).toMatchObject({ ok: true, callback: { shp: { Shp_a: 'a b' } } });
   });
 
   test('tampering with any signed value is a signature mismatch', () => {

@@ -124,16 +124,18 @@ describe('signature suffix and received parameters', () => {
   });
 
   test('receivedShp picks Shp_ fields from pairs or a record, sorted, values as received', () => {
+    // The callback verifier's rule: any name that starts with `shp` and has more after it (legacy `shpx` too).
     const fromPairs = receivedShp([
       ['OutSum', '100.000000'],
       ['Shp_user', 'u%40example.com'],
       ['SHP_a', '1'],
-      ['Shp_', 'not a parameter'],
-      ['Shpx', 'no'],
+      ['Shp', 'not a parameter'],
+      ['Shpx', 'legacy'],
     ]);
     expect(fromPairs).toEqual([
       { name: 'SHP_a', value: '1' },
       { name: 'Shp_user', value: 'u%40example.com' },
+      { name: 'Shpx', value: 'legacy' },
     ]);
     expect(receivedShp({ InvId: '5', Shp_order: 'abc+1' })).toEqual([{ name: 'Shp_order', value: 'abc+1' }]);
     expect(receivedShp(new Map([['shp_x', 'y']]))).toEqual([{ name: 'shp_x', value: 'y' }]);

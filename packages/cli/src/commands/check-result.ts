@@ -1,16 +1,18 @@
+import { Secret } from '@kassa/core';
 import {
   callbackSignature,
+  callbackSignatureBases,
   createRobokassaConfig,
   HASH_ALGORITHMS,
   type HashAlgorithm,
+  hashHex,
   hexLength,
   isHashAlgorithm,
-  parseFormBody,
+  readCallbackSignature,
   signaturesEqual,
   verifyResultCallback,
   verifySuccessRedirect,
 } from '@kassa/core/robokassa';
-import { Secret } from '@kassa/core';
 import { flagOrEnv, parseFlags } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 
@@ -91,31 +93,27 @@ export async function checkResultCommand(args: string[], io: CliIo): Promise<num
     );
     return EXIT.usage;
   }
-  const cb = readFields(params);
-  const secret = new Secret(signing);
-  const shp = cb.shp;
-  const expected = callbackSignature({
-    algorithm,
-    outSum: cb.outSum,
-    invId: cb.invIdRaw,
-    password: secret,
-    shp,
-  }).toUpperCase();
-  const sortedShp = [...shp].sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : 1));
+  // Core reads the callback and builds the bases it checks; the one printed is one of them (the one that matched,
+  // else ours), with the password replaced by a label.
+  const cb = readCallbackSignature(params);
+  if (!('signature' in cb)) throw new UsageError(cb.detail);
+  const bases = callbackSignatureBases(cb, signing);
+  const matched = bases.findIndex((b) => signaturesEqual(hashHex(algorithm, b), cb.signature));
+  const shown = matched === -1 ? 0 : matched;
   const passwordLabel = kind === 'result' ? '<Password#2>' : '<Password#1>';
-  const base = [cb.outSum, cb.invIdRaw, passwordLabel, ...sortedShp.map(([n, v]) => `${n}=${v}`)].join(':');
+  const shp = cb.shp.map(({ name, value }) => [name, value] as const);
   const report: Report = {
     valid: verification.ok,
-    expected,
+    expected: hashHex(algorithm, bases[shown] as string).toUpperCase(),
     received: cb.signature,
-    base,
+    base: callbackSignatureBases(cb, passwordLabel)[shown] as string,
     reason: verification.ok
       ? 'the signature matches'
       : likelyReason({
           kind,
           algorithm,
           outSum: cb.outSum,
-          invId: cb.invIdRaw,
+          invId: cb.invId,
           shp,
           received: cb.signature,
           signing,
@@ -124,23 +122,6 @@ export async function checkResultCommand(args: string[], io: CliIo): Promise<num
   };
   print(io, report, values.json ?? false);
   return verification.ok ? EXIT.ok : EXIT.invalid;
-}
-
-/** The well-formed callback's fields (core has already checked them): names matched ignoring case, as received. */
-function readFields(params: string): {
-  outSum: string;
-  invIdRaw: string;
-  signature: string;
-  shp: Array<readonly [string, string]>;
-} {
-  const pairs = parseFormBody(params);
-  const get = (name: string) => pairs.find(([n]) => n.toLowerCase() === name)?.[1] ?? '';
-  return {
-    outSum: get('outsum'),
-    invIdRaw: get('invid'),
-    signature: get('signaturevalue'),
-    shp: pairs.filter(([n]) => n.toLowerCase().startsWith('shp')),
-  };
 }
 
 function print(io: CliIo, report: Report, json: boolean): void {

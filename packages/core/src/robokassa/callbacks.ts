@@ -26,13 +26,14 @@ export {
   resultUrl2PublicKey,
   verifyResultUrl2,
 } from './callbacks/result-url2.js';
-export type { CallbackSignatureInput } from './callbacks/signature.js';
-export { callbackSignature } from './callbacks/signature.js';
+export type { CallbackSignatureInput, CallbackSignedParts } from './callbacks/signature.js';
+export { callbackSignature, callbackSignatureBases } from './callbacks/signature.js';
 export type {
   CallbackFailure,
   CallbackFailureReason,
   SignedCallbackFields,
   VerifyCallbackOptions,
 } from './callbacks/signed.js';
+export { readCallbackSignature } from './callbacks/signed.js';
 export type { SuccessRedirect, SuccessRedirectVerification } from './callbacks/success-url.js';
 export { verifySuccessRedirect } from './callbacks/success-url.js';

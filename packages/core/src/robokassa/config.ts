@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KassaError } from '../errors.js';
+import { KassaError, kassaErrorFromZod } from '../errors.js';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash.js';
 import { Secret } from '../secret.js';
 
@@ -90,12 +90,10 @@ export interface RobokassaConfig {
 export function createRobokassaConfig(input: unknown): RobokassaConfig {
   const parsed = robokassaConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ key: i.path.join('.') || '(root)', problem: i.message }));
-    throw new KassaError(
-      'CONFIG_INVALID',
-      `Invalid Robokassa settings: ${issues.map((i) => `${i.key} (${i.problem})`).join('; ')}`,
-      { details: { issues } },
-    );
+    throw kassaErrorFromZod('CONFIG_INVALID', 'Invalid Robokassa settings', parsed.error, {
+      pathKey: 'key',
+      issueCodes: false,
+    });
   }
   const c = parsed.data;
   const defaults = DEFAULT_BASE_URLS[c.country];

@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { isKassaError, KassaError, type KassaErrorCode } from '../errors.js';
-import { type CurrencyCode, formatMoney, MAX_MINOR_UNITS, type Money, moneyFromMinor, parseMoney } from '../money.js';
+import { isKassaError, KassaError, type KassaErrorCode, kassaErrorFromZod } from '../errors.js';
+import { type CurrencyCode, formatMoney, type Money, moneyFromMinor, parseMoney } from '../money.js';
 import type { Country, RobokassaConfig } from './config.js';
 import { checkReceiptTotal, createReceipt, type Receipt, type ReceiptInput, receiptForSignature } from './receipt.js';
 import { normalizeShp, type ShpParam } from './shp.js';
 
 /**
- * Validation of `PaymentParams` (protocol §1.1). `paymentParamsSchema` (zod) is the authority: it states every rule
- * and produces every error report. Because a zod parse of this object costs about as much as the MD5 itself, the
- * common valid case first goes through `quickPaymentParams`, a hand-written *accept-only* path: it either returns
- * exactly what the schema would return or gives up (`undefined`) and lets the schema decide. It never rejects on
- * its own, so error behaviour is the schema's alone; a property test checks the two agree on arbitrary input.
+ * Validation of `PaymentParams` (protocol §1.1). `paymentParamsSchema` (zod) states every rule and produces every
+ * error report.
  */
 
 /** InvId is a signed 32-bit integer in older docs and every library we checked; we stay within it. */
@@ -290,208 +287,20 @@ export const paymentParamsSchema = z
 export type ValidatedPaymentParams = z.output<typeof paymentParamsSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// The accept-only fast path
-
-/** `^\d{1,8}(\.\d{1,2})?$` and not zero: parseMoney accepts exactly these with the same value, without BigInt. */
-function quickOutSum(text: string): OutSumValue | undefined {
-  const n = text.length;
-  let minor = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2e) break;
-    if (c < 0x30 || c > 0x39 || i === 8) return undefined;
-    minor = minor * 10 + (c - 0x30);
-  }
-  if (i === 0) return undefined;
-  let decimals = 0;
-  if (i < n) {
-    decimals = n - i - 1;
-    if (decimals < 1 || decimals > 2) return undefined;
-    for (let j = i + 1; j < n; j++) {
-      const c = text.charCodeAt(j);
-      if (c < 0x30 || c > 0x39) return undefined;
-      minor = minor * 10 + (c - 0x30);
-    }
-  }
-  if (decimals === 0) minor *= 100;
-  else if (decimals === 1) minor *= 10;
-  if (minor === 0) return undefined;
-  // At most 10 digits: exact as a double, and within MAX_MINOR_UNITS.
-  return { text, minor: BigInt(minor), currency: undefined };
-}
-
-function quickMoney(value: Money): OutSumValue | undefined {
-  const currency = value.currency;
-  if (currency !== 'RUB' && currency !== 'KZT' && currency !== 'USD' && currency !== 'EUR') return undefined;
-  if (value.minor <= 0n || value.minor > MAX_MINOR_UNITS) return undefined;
-  return { text: formatMoney(value), minor: value.minor, currency };
-}
-
-function quickInvId(value: unknown): string | undefined {
-  if (typeof value === 'number') {
-    return Number.isInteger(value) && value >= 1 && value <= MAX_INVOICE_ID ? String(value) : undefined;
-  }
-  if (typeof value !== 'string' || value.length === 0 || value.length > 10 || value.charCodeAt(0) === 0x30) {
-    return undefined;
-  }
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return undefined;
-  }
-  return Number(value) <= MAX_INVOICE_ID ? value : undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * What `paymentParamsSchema.parse(params)` returns when the params are plainly valid, or `undefined` when this path
- * is not sure (anything invalid, or rules it leaves to zod: `userIp`, the URL fields). Never throws for bad input.
- */
-export function quickPaymentParams(params: unknown): ValidatedPaymentParams | undefined {
-  if (!isPlainObject(params)) return undefined;
-  let outSum: OutSumValue | undefined;
-  let invId: string | undefined;
-  let description: string | undefined;
-  // The result is filled in place; only keys present with a defined value are set, as zod does for optional keys.
-  const out: Record<string, unknown> = { outSum: undefined, invId: undefined, description: undefined, shp: undefined };
-  for (const key in params) {
-    if (!Object.hasOwn(params, key)) continue;
-    const v = params[key];
-    switch (key) {
-      case 'outSum':
-        outSum = typeof v === 'string' ? quickOutSum(v) : isMoneyLike(v) ? quickMoney(v) : undefined;
-        if (outSum === undefined) return undefined;
-        break;
-      case 'invId':
-        invId = quickInvId(v);
-        if (invId === undefined) return undefined;
-        break;
-      case 'description':
-        if (typeof v !== 'string' || v.length > MAX_DESCRIPTION_LENGTH || !NOT_BLANK.test(v) || !isWellFormed(v)) {
-          return undefined;
-        }
-        description = v;
-        break;
-      case 'incCurrLabel':
-      case 'token':
-        if (v === undefined) break;
-        if (typeof v !== 'string' || !(key === 'token' ? TOKEN : LABEL).test(v)) return undefined;
-        out[key] = v;
-        break;
-      case 'paymentMethods': {
-        if (v === undefined) break;
-        if (!Array.isArray(v) || v.length === 0 || v.length > MAX_PAYMENT_METHODS) return undefined;
-        for (const m of v) if (typeof m !== 'string' || !LABEL.test(m)) return undefined;
-        out[key] = v.slice();
-        break;
-      }
-      case 'culture':
-        if (v === undefined) break;
-        if (v !== 'ru' && v !== 'en') return undefined;
-        out[key] = v;
-        break;
-      case 'outSumCurrency':
-        if (v === undefined) break;
-        if (v !== 'USD' && v !== 'EUR' && v !== 'KZT') return undefined;
-        out[key] = v;
-        break;
-      case 'email':
-        if (v === undefined) break;
-        if (typeof v !== 'string' || v.length > MAX_EMAIL_LENGTH || !z.regexes.email.test(v)) return undefined;
-        out[key] = v;
-        break;
-      case 'expirationDate':
-        if (v === undefined) break;
-        if (!(v instanceof Date) && typeof v !== 'string') return undefined;
-        try {
-          out[key] = formatExpirationDate(v);
-        } catch {
-          return undefined;
-        }
-        break;
-      case 'isTest':
-      case 'recurring':
-      case 'stepByStep':
-        if (v === undefined) break;
-        if (typeof v !== 'boolean') return undefined;
-        out[key] = v;
-        break;
-      case 'receipt':
-        // Validated after the schema in both paths (it needs the payment's currency).
-        if (v !== undefined) out[key] = v;
-        break;
-      case 'shp':
-        // Read below, after every other key is known to be fine.
-        break;
-      case 'userIp':
-      case 'resultUrl2':
-      case 'successUrl2':
-      case 'failUrl2':
-        // IP and URL rules are zod's alone (its own validators), so their presence sends the params there.
-        if (v === undefined) break;
-        return undefined;
-      default:
-        // Unknown keys: the strict schema reports them.
-        return undefined;
-    }
-  }
-  if (outSum === undefined || invId === undefined || description === undefined) return undefined;
-  try {
-    out.shp = normalizeShp(params.shp as Readonly<Record<string, string>> | undefined);
-  } catch {
-    return undefined;
-  }
-  out.outSum = outSum;
-  out.invId = invId;
-  out.description = description;
-  return out as ValidatedPaymentParams;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Parsing with typed errors
 
-export interface PaymentIssue {
-  path: string;
-  problem: string;
-  code: KassaErrorCode;
-}
-
-function issueCode(issue: z.core.$ZodIssue): KassaErrorCode {
-  const tag = (issue as { params?: { kassaCode?: KassaErrorCode } }).params?.kassaCode;
-  if (tag) return tag;
-  if (issue.path[0] === 'email') return 'EMAIL_INVALID';
-  return 'PAYMENT_INVALID';
-}
-
 /**
- * One problem → its own code (DESCRIPTION_TOO_LONG, MONEY_ZERO…); problems of different kinds → PAYMENT_INVALID,
- * with each issue's code in `details.issues`.
+ * Validates `PaymentParams`. One problem → its own code (DESCRIPTION_TOO_LONG, MONEY_ZERO…); problems of different
+ * kinds → PAYMENT_INVALID, with each issue's code in `details.issues`. Throws the typed errors listed on
+ * `buildPaymentRequest`.
  */
-function throwIssues(issues: PaymentIssue[]): never {
-  const first = issues[0] as PaymentIssue;
-  const code: KassaErrorCode = issues.every((i) => i.code === first.code) ? first.code : 'PAYMENT_INVALID';
-  const list = issues.map((i) => `${i.path} (${i.problem})`).join('; ');
-  throw new KassaError(code, `Invalid payment parameters: ${list}`, { details: { issues } });
-}
-
-/** Validates `PaymentParams` (fast path, then the schema). Throws the typed errors listed on `buildPaymentRequest`. */
 export function parsePaymentParams(params: unknown): ValidatedPaymentParams {
-  const quick = quickPaymentParams(params);
-  if (quick !== undefined) return quick;
   const parsed = paymentParamsSchema.safeParse(params);
   if (parsed.success) return parsed.data;
-  return throwIssues(
-    parsed.error.issues.map((i) => ({
-      path: i.path.length === 0 ? '(params)' : i.path.map(String).join('.'),
-      problem: i.message,
-      code: issueCode(i),
-    })),
-  );
+  throw kassaErrorFromZod('PAYMENT_INVALID', 'Invalid payment parameters', parsed.error, {
+    root: '(params)',
+    issueCode: (path) => (path[0] === 'email' ? 'EMAIL_INVALID' : undefined),
+  });
 }
 
 /**

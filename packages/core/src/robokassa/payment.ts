@@ -185,8 +185,7 @@ export function buildPaymentRequest(config: RobokassaConfig, params: PaymentPara
   const password1 = isTest ? passwordsFor(config, true).password1 : config.password1;
 
   const head = signatureHead(config.login, outSum, p.invId, receipt, p);
-  let tail = '';
-  for (const s of p.shp) tail += `:${s.name}=${s.received}`;
+  const tail = shpSignatureSuffix(p.shp.map((s) => ({ name: s.name, value: s.received })));
   const signature = hashHex(config.algorithm, head + password1.reveal() + tail);
 
   // Fields in a fixed order, Shp_ last and sorted as signed. The query is built alongside: values that validation

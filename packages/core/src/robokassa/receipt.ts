@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { isKassaError, KassaError, type KassaErrorCode } from '../errors.js';
+import {
+  isKassaError,
+  KassaError,
+  type KassaErrorCode,
+  type KassaErrorFromIssuesOptions,
+  kassaErrorFromIssues,
+  kassaErrorFromZod,
+} from '../errors.js';
 import { type CurrencyCode, formatMoney, isCurrencyCode, type Money, moneyFromMinor, parseMoney } from '../money.js';
 import type { Country } from './config.js';
 import { formUrlEncode } from './encoding.js';
@@ -118,12 +125,6 @@ export interface CreateReceiptOptions {
   country: Country;
   /** Currency of the amounts; defaults to RUB for RU and KZT for KZ. `Money` sums must be in it. */
   currency?: CurrencyCode | undefined;
-}
-
-interface ReceiptIssue {
-  path: string;
-  problem: string;
-  code: KassaErrorCode;
 }
 
 const TAX_CODE: KassaErrorCode = 'RECEIPT_TAX_NOT_ALLOWED';
@@ -291,18 +292,11 @@ function schemaFor(country: Country, currency: CurrencyCode) {
   return schema;
 }
 
-function issuePath(path: ReadonlyArray<PropertyKey>): string {
-  return path.length === 0 ? '(receipt)' : path.map(String).join('.');
-}
-
-function throwIssues(issues: ReceiptIssue[]): never {
-  const onlyTax = issues.every((i) => i.code === TAX_CODE);
-  const code: KassaErrorCode = onlyTax ? TAX_CODE : 'RECEIPT_INVALID';
-  const list = issues.map((i) => `${i.path} (${i.problem})`).join('; ');
-  throw new KassaError(code, onlyTax ? `Receipt tax not allowed: ${list}` : `Invalid receipt: ${list}`, {
-    details: { issues: issues.map(({ path, problem }) => ({ path, problem })) },
-  });
-}
+/** Receipt errors: only VAT codes or `sno` wrong for the country is RECEIPT_TAX_NOT_ALLOWED, the rest RECEIPT_INVALID. */
+const RECEIPT_ERROR: KassaErrorFromIssuesOptions = {
+  issueCodes: false,
+  messageFor: (code) => (code === TAX_CODE ? 'Receipt tax not allowed' : 'Invalid receipt'),
+};
 
 /**
  * Validates a receipt for a country (VAT codes, `sno` rules) and freezes it. Every bad field is named in one error.
@@ -323,14 +317,10 @@ export function createReceipt(input: ReceiptInput, options: CreateReceiptOptions
 
   const parsed = schemaFor(country, currency).safeParse(input);
   if (!parsed.success) {
-    throwIssues(
-      parsed.error.issues.map((i) => ({
-        path: issuePath(i.path),
-        problem: i.message,
-        code: ((i as { params?: { kassaCode?: KassaErrorCode } }).params?.kassaCode ??
-          'RECEIPT_INVALID') as KassaErrorCode,
-      })),
-    );
+    throw kassaErrorFromZod('RECEIPT_INVALID', 'Invalid receipt', parsed.error, {
+      ...RECEIPT_ERROR,
+      root: '(receipt)',
+    });
   }
   const items = parsed.data.items.map((it) => {
     const item: ReceiptItem = {
@@ -351,7 +341,13 @@ export function createReceipt(input: ReceiptInput, options: CreateReceiptOptions
   });
   const total = sumItems(receipt, currency);
   if (total.minor <= 0n) {
-    throwIssues([{ path: 'items', problem: 'the receipt total must be greater than zero', code: 'RECEIPT_INVALID' }]);
+    const problem = 'the receipt total must be greater than zero';
+    throw kassaErrorFromIssues(
+      'RECEIPT_INVALID',
+      'Invalid receipt',
+      [{ path: 'items', problem, code: 'RECEIPT_INVALID' }],
+      RECEIPT_ERROR,
+    );
   }
   validated.set(receipt, key);
   return receipt;

@@ -3,6 +3,7 @@ import { formatGatewayMoney, type Money, parseGatewayMoney } from '../money.js';
 import type { ResultUrl2Payload } from '../robokassa/callbacks/result-url2.js';
 import { callbackSignature } from '../robokassa/callbacks/signature.js';
 import { passwordsFor, type RobokassaConfig } from '../robokassa/config.js';
+import { compareShpNames } from '../robokassa/shp.js';
 
 /**
  * What Robokassa would send, for tests, the sandbox and local development: callbacks signed with the configured
@@ -64,11 +65,8 @@ function amountText(value: Money | string): string {
 function shpPairs(shp: SignCallbackOptions['shp']): Array<readonly [string, string]> {
   if (shp === undefined) return [];
   const pairs = Array.isArray(shp) ? (shp as ReadonlyArray<readonly [string, string]>) : Object.entries(shp);
-  return [...pairs].sort((a, b) => {
-    const x = a[0].toLowerCase();
-    const y = b[0].toLowerCase();
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  // Sent in the order they are signed (robokassa/shp.ts).
+  return [...pairs].sort((a, b) => compareShpNames(a[0], b[0]));
 }
 
 function finish(pairs: Array<readonly [string, string]>, signature: string): SignedCallback {

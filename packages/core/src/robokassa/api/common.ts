@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KassaError } from '../../errors.js';
+import { kassaErrorFromZod } from '../../errors.js';
 import type { CurrencyCode } from '../../money.js';
 import type { RobokassaConfig } from '../config.js';
 
@@ -25,12 +25,11 @@ export const invIdSchema = z
 export function parseInput<T extends z.ZodType>(endpoint: string, schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ key: i.path.join('.') || '(root)', problem: i.message }));
-    throw new KassaError(
-      'API_INPUT_INVALID',
-      `Invalid ${endpoint} input: ${issues.map((i) => `${i.key} (${i.problem})`).join('; ')}`,
-      { details: { endpoint, issues } },
-    );
+    throw kassaErrorFromZod('API_INPUT_INVALID', `Invalid ${endpoint} input`, parsed.error, {
+      details: { endpoint },
+      pathKey: 'key',
+      issueCodes: false,
+    });
   }
   return parsed.data as z.output<T>;
 }

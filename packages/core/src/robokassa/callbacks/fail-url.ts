@@ -1,11 +1,5 @@
-import {
-  type CallbackInput,
-  fieldSpec,
-  parseInvId,
-  readCallbackFields,
-  shpDecodedRecord,
-  shpRecord,
-} from './params.js';
+import { shpRecords } from '../shp.js';
+import { type CallbackInput, parseInvId, readCallbackFields } from './params.js';
 
 /**
  * What the FailURL redirect suggests. FailURL carries no signature (protocol notes §2.3), so anyone can forge it,
@@ -29,30 +23,21 @@ export interface FailRedirect {
   readonly hint: FailRedirectHint;
 }
 
-/** Slots are the indices of these names. */
-const SPEC = fieldSpec(['outsum', 'invid', 'culture', 'istest']);
-const OUT_SUM = 0;
-const INV_ID = 1;
-const CULTURE = 2;
-const IS_TEST = 3;
-
 const EMPTY_HINT: FailRedirectHint = Object.freeze({ shp: Object.freeze({}), shpDecoded: Object.freeze({}) });
 
 /** Reads a FailURL redirect. Never throws; unreadable input gives an empty hint. */
 export function parseFailRedirect(input: CallbackInput): FailRedirect {
-  const fields = readCallbackFields(input, SPEC);
+  const fields = readCallbackFields(input, ['outsum', 'invid', 'culture', 'istest']);
   if (typeof fields === 'string') return Object.freeze({ trusted: false as const, hint: EMPTY_HINT });
   const { values, shp } = fields;
-  const invIdRaw = values[INV_ID];
-  const isTestRaw = values[IS_TEST];
-  const raw = shpRecord(shp);
+  const invIdRaw = values.get('invid');
+  const isTestRaw = values.get('istest');
   const hint: FailRedirectHint = Object.freeze({
     invId: invIdRaw === undefined ? undefined : parseInvId(invIdRaw),
-    outSum: values[OUT_SUM] || undefined,
-    culture: values[CULTURE] || undefined,
+    outSum: values.get('outsum') || undefined,
+    culture: values.get('culture') || undefined,
     isTest: isTestRaw === undefined ? undefined : isTestRaw === '1',
-    shp: raw,
-    shpDecoded: shpDecodedRecord(shp, raw),
+    ...shpRecords(shp),
   });
   return Object.freeze({ trusted: false as const, hint });
 }

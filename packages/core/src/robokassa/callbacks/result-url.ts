@@ -1,15 +1,14 @@
 import { type Money, parseGatewayMoney } from '../../money.js';
 import type { RobokassaConfig } from '../config.js';
-import { type CallbackInput, shpDecodedRecord, shpRecord } from './params.js';
+import { shpRecords } from '../shp.js';
+import type { CallbackInput } from './params.js';
 import {
   type CallbackFailure,
   callbackAmount,
   checkSignedCallback,
-  fieldSlot,
   optionalField,
   readSignedCallback,
   type SignedCallbackFields,
-  signedCallbackSpec,
   type UnverifiedSignedCallback,
   type VerifyCallbackOptions,
 } from './signed.js';
@@ -38,25 +37,14 @@ export type ResultCallbackVerification = { readonly ok: true; readonly callback:
 
 export const RESULT_URL_FIELDS = ['fee', 'email', 'paymentmethod', 'inccurrlabel', 'outsumcurrency'] as const;
 
-const SPEC = signedCallbackSpec(RESULT_URL_FIELDS);
 const NO_OPTIONS: VerifyCallbackOptions = Object.freeze({});
-const FEE = fieldSlot(SPEC, 'fee');
-const EMAIL = fieldSlot(SPEC, 'email');
-const PAYMENT_METHOD = fieldSlot(SPEC, 'paymentmethod');
-const INC_CURR_LABEL = fieldSlot(SPEC, 'inccurrlabel');
-const OUT_SUM_CURRENCY = fieldSlot(SPEC, 'outsumcurrency');
 
 /** Reads a ResultURL without verifying it (the handler needs the InvId to find the record first). Internal. */
 export function readResultCallback(input: CallbackInput): UnverifiedSignedCallback | CallbackFailure {
-  return readSignedCallback(input, SPEC);
+  return readSignedCallback(input, RESULT_URL_FIELDS);
 }
 
-/**
- * Verifies a ResultURL that `readResultCallback` has read. Internal.
- *
- * The result is not frozen: it is a fresh object per call, and nothing in this library reads it once the caller (or
- * `onPaid`) has it, so freezing would only cost time on every callback; its types are read-only.
- */
+/** Verifies a ResultURL that `readResultCallback` has read. Internal. */
 export function verifyReadResultCallback(
   config: RobokassaConfig,
   unverified: UnverifiedSignedCallback,
@@ -66,7 +54,7 @@ export function verifyReadResultCallback(
   if (typeof isTest !== 'boolean') return isTest;
   const fields = unverified.fields;
   const amount = callbackAmount(config, unverified, options);
-  const fee = optionalField(fields, FEE);
+  const fee = optionalField(fields, 'fee');
   let feeAmount: Money | undefined;
   if (fee !== undefined) {
     try {
@@ -76,21 +64,19 @@ export function verifyReadResultCallback(
       feeAmount = undefined;
     }
   }
-  const shp = shpRecord(fields.shp);
   const callback: ResultCallback = {
     kind: 'result_url',
     outSum: unverified.outSum,
     amount,
     invId: unverified.invId,
     isTest,
-    shp,
-    shpDecoded: shpDecodedRecord(fields.shp, shp),
+    ...shpRecords(fields.shp),
     fee,
     feeAmount,
-    email: optionalField(fields, EMAIL),
-    paymentMethod: optionalField(fields, PAYMENT_METHOD),
-    incCurrLabel: optionalField(fields, INC_CURR_LABEL),
-    outSumCurrency: optionalField(fields, OUT_SUM_CURRENCY),
+    email: optionalField(fields, 'email'),
+    paymentMethod: optionalField(fields, 'paymentmethod'),
+    incCurrLabel: optionalField(fields, 'inccurrlabel'),
+    outSumCurrency: optionalField(fields, 'outsumcurrency'),
   };
   return { ok: true, callback };
 }

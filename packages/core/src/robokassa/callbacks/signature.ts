@@ -1,6 +1,6 @@
 import { type HashAlgorithm, hashHex, signaturesEqual } from '../../hash.js';
 import type { Secret } from '../../secret.js';
-import { otherShpOrderings, type ShpParam, sortShpCaseInsensitive } from './params.js';
+import { joinShp, type ShpEntry, shpOrderings, sortShp } from '../shp.js';
 
 export interface CallbackSignatureInput {
   algorithm: HashAlgorithm;
@@ -14,22 +14,22 @@ export interface CallbackSignatureInput {
   shp?: ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>>;
 }
 
-function shpPairs(shp: CallbackSignatureInput['shp']): ReadonlyArray<readonly [string, string]> {
-  if (shp === undefined) return [];
-  return Array.isArray(shp) ? (shp as ReadonlyArray<readonly [string, string]>) : Object.entries(shp);
+/** The signed parts of a ResultURL/SuccessURL, as received. */
+export interface CallbackSignedParts {
+  readonly outSum: string;
+  readonly invId: string;
+  /** Received user parameters, in any order. */
+  readonly shp: readonly ShpEntry[];
 }
 
-function hashBase(
-  algorithm: HashAlgorithm,
-  outSum: string,
-  invId: string,
-  password: Secret,
-  shp: ReadonlyArray<readonly [string, string]>,
-): string {
-  // OutSum:InvId:Password[:Shp_a=…:Shp_b=…] (DOC-pay, ResultURL/SuccessURL). The base holds the password, so it
-  // lives only inside this function and is never returned, logged or put in an error.
-  const parts = [outSum, invId, password.reveal(), ...shp.map(([name, value]) => `${name}=${value}`)];
-  return hashHex(algorithm, parts.join(':'));
+/**
+ * `OutSum:InvId:Password[:Shp_a=…:Shp_b=…]` (DOC-pay, ResultURL/SuccessURL) for every Shp_ order a real signer uses
+ * (`shpOrderings`, ours first): the bases the verifier checks, in that order. `password` is the password itself
+ * when verifying, or a label such as `<Password#2>` for a base that is printed.
+ */
+export function callbackSignatureBases(parts: CallbackSignedParts, password: string): string[] {
+  const head = `${parts.outSum}:${parts.invId}:${password}`;
+  return shpOrderings(parts.shp).map((order) => head + joinShp(order));
 }
 
 /**
@@ -37,54 +37,26 @@ function hashBase(
  * itself sends upper-case hex; compare with `signaturesEqual`, never with `===`.
  */
 export function callbackSignature(input: CallbackSignatureInput): string {
-  return hashBase(
-    input.algorithm,
-    input.outSum,
-    input.invId,
-    input.password,
-    sortShpCaseInsensitive(shpPairs(input.shp)),
-  );
-}
-
-const NO_SUFFIXES: readonly string[] = [];
-
-/** `:name=value` for each parameter, in the given order: the part of the base after the password. */
-function shpSuffix(order: readonly ShpParam[]): string {
-  let suffix = '';
-  for (const { name, value } of order) suffix += `:${name}=${value}`;
-  return suffix;
+  const pairs = input.shp === undefined ? [] : Array.isArray(input.shp) ? input.shp : Object.entries(input.shp);
+  const shp = sortShp(pairs.map(([name, value]): ShpEntry => ({ name, value })));
+  // The base holds the password: it lives only here and is never returned, logged or put in an error.
+  return hashHex(input.algorithm, `${input.outSum}:${input.invId}:${input.password.reveal()}${joinShp(shp)}`);
 }
 
 /**
  * Index of the first password (in the given order) under which `received` is a valid signature for any Shp_ ordering
- * a real signer uses (`shp` in `sortShpParams` order, then `otherShpOrderings`), or -1. Every candidate is compared in
- * constant time.
- *
- * This is the verification hot path: the parts of the base that do not depend on the password or the ordering are
- * joined once, and the extra orderings exist only when they differ from the usual one (see `otherShpOrderings`).
+ * a real signer uses (`callbackSignatureBases`), or -1. Every candidate is compared in constant time.
  */
-export function matchCallbackSignature(options: {
-  algorithm: HashAlgorithm;
-  outSum: string;
-  invId: string;
-  passwords: readonly Secret[];
-  shp: readonly ShpParam[];
-  received: string;
-}): number {
-  const { algorithm, passwords, received } = options;
-  const head = `${options.outSum}:${options.invId}:`;
-  const suffix = shpSuffix(options.shp);
-  const others = otherShpOrderings(options.shp);
-  const otherSuffixes = others.length === 0 ? NO_SUFFIXES : others.map(shpSuffix);
-  for (let index = 0; index < passwords.length; index++) {
-    // The base holds the password: it lives only in this loop and is never returned, logged or put in an error.
-    const withPassword = head + (passwords[index] as Secret).reveal();
-    let matched = signaturesEqual(hashHex(algorithm, withPassword + suffix), received);
-    for (const other of otherSuffixes) {
-      // No early exit inside one password: the time spent does not depend on which ordering matched.
-      matched = signaturesEqual(hashHex(algorithm, withPassword + other), received) || matched;
-    }
-    if (matched) return index;
-  }
-  return -1;
+export function matchCallbackSignature(
+  algorithm: HashAlgorithm,
+  parts: CallbackSignedParts,
+  passwords: readonly Secret[],
+  received: string,
+): number {
+  return passwords.findIndex((password) =>
+    // Every ordering is checked (no early exit within one password): the time spent does not depend on which matched.
+    callbackSignatureBases(parts, password.reveal())
+      .map((base) => signaturesEqual(hashHex(algorithm, base), received))
+      .includes(true),
+  );
 }

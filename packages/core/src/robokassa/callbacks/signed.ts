@@ -2,15 +2,8 @@ import type { KassaErrorCode } from '../../errors.js';
 import { type CurrencyCode, type Money, parseGatewayMoney } from '../../money.js';
 import type { Secret } from '../../secret.js';
 import type { RobokassaConfig } from '../config.js';
-import {
-  type CallbackFields,
-  type CallbackInput,
-  type FieldSpec,
-  fieldSpec,
-  parseInvId,
-  readCallbackFields,
-} from './params.js';
-import { matchCallbackSignature } from './signature.js';
+import { type CallbackFields, type CallbackInput, parseInvId, readCallbackFields } from './params.js';
+import { type CallbackSignedParts, matchCallbackSignature } from './signature.js';
 
 /** Why a callback was not accepted. The union is closed: a caller can switch over it exhaustively. */
 export type CallbackFailureReason = 'malformed' | 'signature_mismatch' | 'test_passwords_missing';
@@ -75,42 +68,30 @@ export interface UnverifiedSignedCallback {
   readonly signature: string;
   /** `IsTest` as received: true for `1`, false for any other value, undefined when absent. */
   readonly isTestParam: boolean | undefined;
-  /** Every known field by slot of the spec it was read with (`signedCallbackSpec`). */
+  /** Every field the callback kind knows, and the Shp_ parameters (see `readSignedCallback`). */
   readonly fields: CallbackFields;
 }
 
-/** The fields every signed callback has, in these slots of every `signedCallbackSpec`. */
+/** The fields every signed callback has; a kind adds its own (`RESULT_URL_FIELDS`, `culture`). */
 const SIGNATURE_FIELDS = ['outsum', 'invid', 'signaturevalue', 'istest'] as const;
-const OUT_SUM = 0;
-const INV_ID = 1;
-const SIGNATURE_VALUE = 2;
-const IS_TEST = 3;
-
-/** A signed callback kind's fields: the common ones, then `extraFields` (look their slots up with `fieldSlot`). */
-export function signedCallbackSpec(extraFields: readonly string[]): FieldSpec {
-  return fieldSpec([...SIGNATURE_FIELDS, ...extraFields]);
-}
-
-export function fieldSlot(spec: FieldSpec, name: string): number {
-  const slot = spec.names.indexOf(name);
-  if (slot < 0) throw new Error(`unknown callback field ${name}`);
-  return slot;
-}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** Reads OutSum, InvId and SignatureValue (plus the spec's other fields) without checking the signature. */
-export function readSignedCallback(input: CallbackInput, spec: FieldSpec): UnverifiedSignedCallback | CallbackFailure {
-  const fields = readCallbackFields(input, spec);
+/** Reads OutSum, InvId and SignatureValue (plus `extraFields`) without checking the signature. */
+export function readSignedCallback(
+  input: CallbackInput,
+  extraFields: readonly string[] = [],
+): UnverifiedSignedCallback | CallbackFailure {
+  const fields = readCallbackFields(input, [...SIGNATURE_FIELDS, ...extraFields]);
   if (typeof fields === 'string') return callbackFailure('malformed', fields);
   const values = fields.values;
-  const invIdRaw = nonEmpty(values[INV_ID]);
+  const invIdRaw = nonEmpty(values.get('invid'));
   if (invIdRaw === undefined) return callbackFailure('malformed', 'InvId is missing');
   const invId = parseInvId(invIdRaw);
   if (invId === undefined) return callbackFailure('malformed', 'InvId is not a positive integer');
-  const outSum = nonEmpty(values[OUT_SUM]);
+  const outSum = nonEmpty(values.get('outsum'));
   if (outSum === undefined) return callbackFailure('malformed', 'OutSum is missing', invId);
   // Every currency Robokassa takes has two decimals, so the format check does not depend on the currency.
   let amountRub: Money;
@@ -119,9 +100,9 @@ export function readSignedCallback(input: CallbackInput, spec: FieldSpec): Unver
   } catch {
     return callbackFailure('malformed', 'OutSum is not a valid amount', invId);
   }
-  const signature = nonEmpty(values[SIGNATURE_VALUE]);
+  const signature = nonEmpty(values.get('signaturevalue'));
   if (signature === undefined) return callbackFailure('malformed', 'SignatureValue is missing', invId);
-  const isTestRaw = values[IS_TEST];
+  const isTestRaw = values.get('istest');
   const isTestParam = isTestRaw === undefined ? undefined : isTestRaw === '1';
   return { ok: true, outSum, amountRub, invIdRaw, invId, signature, isTestParam, fields };
 }
@@ -146,10 +127,25 @@ function candidatePasswords(
   return test ? [real, test] : [real];
 }
 
+/** The parts of a read callback that are signed. */
+export function signedParts(unverified: UnverifiedSignedCallback): CallbackSignedParts {
+  return { outSum: unverified.outSum, invId: unverified.invIdRaw, shp: unverified.fields.shp };
+}
+
+/**
+ * For tools that explain a signature (the CLI's check-result): the signed parts and the received signature of a
+ * ResultURL/SuccessURL, read exactly as the verifier reads them. Pair with `callbackSignatureBases`.
+ */
+export function readCallbackSignature(
+  input: CallbackInput,
+): (CallbackSignedParts & { readonly signature: string }) | CallbackFailure {
+  const read = readSignedCallback(input);
+  return read.ok ? { ...signedParts(read), signature: read.signature } : read;
+}
+
 /**
  * Checks the signature of a read callback: `true` when the test password matched, `false` for the real one, or why
- * it was not accepted. The caller builds its result straight from `unverified` (`callbackAmount`, `shpRecord`), with
- * no intermediate result object on the path every callback takes.
+ * it was not accepted. The caller builds its result straight from `unverified` (`callbackAmount`, `shpRecords`).
  */
 export function checkSignedCallback(
   config: RobokassaConfig,
@@ -166,14 +162,7 @@ export function checkSignedCallback(
       unverified.invId,
     );
   }
-  const matched = matchCallbackSignature({
-    algorithm: config.algorithm,
-    outSum: unverified.outSum,
-    invId: unverified.invIdRaw,
-    passwords,
-    shp: unverified.fields.shp,
-    received: unverified.signature,
-  });
+  const matched = matchCallbackSignature(config.algorithm, signedParts(unverified), passwords, unverified.signature);
   if (matched < 0) {
     return callbackFailure('signature_mismatch', 'SignatureValue does not match', unverified.invId);
   }
@@ -192,7 +181,7 @@ export function callbackAmount(
   return currency === 'RUB' ? unverified.amountRub : parseGatewayMoney(unverified.outSum, currency);
 }
 
-/** A field's value by slot, with an empty value read as absent. */
-export function optionalField(fields: CallbackFields, slot: number): string | undefined {
-  return nonEmpty(fields.values[slot]);
+/** A field's value by lower-case name, with an empty value read as absent. */
+export function optionalField(fields: CallbackFields, name: string): string | undefined {
+  return nonEmpty(fields.values.get(name));
 }

@@ -1,14 +1,13 @@
 import type { RobokassaConfig } from '../config.js';
-import { type CallbackInput, shpDecodedRecord, shpRecord } from './params.js';
+import { shpRecords } from '../shp.js';
+import type { CallbackInput } from './params.js';
 import {
   type CallbackFailure,
   callbackAmount,
   checkSignedCallback,
-  fieldSlot,
   optionalField,
   readSignedCallback,
   type SignedCallbackFields,
-  signedCallbackSpec,
   type VerifyCallbackOptions,
 } from './signed.js';
 
@@ -23,9 +22,6 @@ export interface SuccessRedirect extends SignedCallbackFields {
   readonly culture?: string | undefined;
 }
 
-const SPEC = signedCallbackSpec(['culture']);
-const CULTURE = fieldSlot(SPEC, 'culture');
-
 export type SuccessRedirectVerification = { readonly ok: true; readonly redirect: SuccessRedirect } | CallbackFailure;
 
 /**
@@ -37,21 +33,18 @@ export function verifySuccessRedirect(
   input: CallbackInput,
   options: VerifyCallbackOptions = {},
 ): SuccessRedirectVerification {
-  const read = readSignedCallback(input, SPEC);
+  const read = readSignedCallback(input, ['culture']);
   if (!read.ok) return read;
   const isTest = checkSignedCallback(config, read, 'password1', options);
   if (typeof isTest !== 'boolean') return isTest;
-  const shp = shpRecord(read.fields.shp);
   const redirect: SuccessRedirect = {
     kind: 'success_url',
     outSum: read.outSum,
     amount: callbackAmount(config, read, options),
     invId: read.invId,
     isTest,
-    shp,
-    shpDecoded: shpDecodedRecord(read.fields.shp, shp),
-    culture: optionalField(read.fields, CULTURE),
+    ...shpRecords(read.fields.shp),
+    culture: optionalField(read.fields, 'culture'),
   };
-  // Not frozen, like the ResultURL result: a fresh object nothing here reads again; the types are read-only.
   return { ok: true, redirect };
 }
