@@ -6,10 +6,10 @@
  * What differs between gateways is data (`capabilities`), not methods that throw: a plugin asks
  * `gateway.capabilities.partialCapture` before it offers a partial capture.
  */
-import type { PaymentDetails, PaymentRecord, GatewayId } from './ledger/port.js';
+import type { GatewayId, PaymentDetails, PaymentRecord } from './ledger/port.js';
 import type { Money } from './money.js';
-import type { Secret } from './secret.js';
 import type { ReceiptInput } from './robokassa/receipt.js';
+import type { Secret } from './secret.js';
 
 export type { GatewayId } from './ledger/port.js';
 
@@ -107,7 +107,12 @@ export type NotificationOutcome =
   /** Paid, then refunded: acknowledged so the gateway stops retrying, no settle step. */
   | { readonly kind: 'after-refund'; readonly record: PaymentRecord; readonly message: unknown }
   /** A declined or cancelled attempt: acknowledged, nothing changes (another attempt may still pay). */
-  | { readonly kind: 'declined'; readonly record: PaymentRecord; readonly event: PaymentEvent; readonly message: unknown }
+  | {
+      readonly kind: 'declined';
+      readonly record: PaymentRecord;
+      readonly event: PaymentEvent;
+      readonly message: unknown;
+    }
   /** Bad input: nothing changed and nothing will change if the same bytes come again. */
   | { readonly kind: 'rejected'; readonly code: RejectCode; readonly status: RejectStatus; readonly message?: unknown }
   /** Our side failed: nothing or only the ledger changed; the gateway must send it again. */

@@ -7,14 +7,7 @@
  * Every other path that learns of a payment (a hold notification, the buyer's return, reconciliation, an admin's
  * refresh) goes through `applyPaymentEvent`, the same settle step.
  */
-import type {
-  Gateway,
-  NotificationOutcome,
-  PaymentEvent,
-  RejectCode,
-  RejectStatus,
-  RetryCode,
-} from './gateway.js';
+import type { Gateway, NotificationOutcome, PaymentEvent, RejectCode, RejectStatus, RetryCode } from './gateway.js';
 import { DEFAULT_MAX_BODY_BYTES, rawQuery, readBodyText } from './http.js';
 import type { PaymentLedger, PaymentRecord, PaymentState, TransitionSource } from './ledger/port.js';
 import { createJsonConsoleLogger, guardLogger, type Logger, silentLogger } from './log.js';
@@ -238,7 +231,15 @@ export type EventOutcome =
   | { readonly kind: 'paid' | 'replay' | 'declined'; readonly record: PaymentRecord; readonly event: PaymentEvent }
   | { readonly kind: 'after-refund'; readonly record: PaymentRecord }
   | { readonly kind: 'rejected'; readonly code: RejectCode }
-  | { readonly kind: 'retry'; readonly code: RetryCode };
+  | {
+      readonly kind: 'retry';
+      readonly code: RetryCode;
+      /**
+       * Set when this call did move the record (to `paid` or `held`) and only the settle step after it failed: the
+       * record as the transition left it. A reconciliation counts it as moved and reports the settle failure.
+       */
+      readonly moved?: PaymentRecord | undefined;
+    };
 
 export interface ApplyEventDeps {
   ledger: PaymentLedger;
@@ -321,7 +322,13 @@ export async function applyPaymentEvent(
     let current = record;
     if (event.kind === 'cancelled' && record.state === 'held') {
       try {
-        const moved = await ledger.transition({ ...key, from: ['held'], to: 'cancelled', source, patch: { details: event.details } });
+        const moved = await ledger.transition({
+          ...key,
+          from: ['held'],
+          to: 'cancelled',
+          source,
+          patch: { details: event.details },
+        });
         current = moved.record ?? record;
       } catch (error) {
         log.error(C.ledgerError, { ...where, operation: 'transition', error });
@@ -341,6 +348,7 @@ export async function applyPaymentEvent(
   }
 
   const target: PaymentState = event.kind === 'held' ? 'held' : 'paid';
+  const captured = exact ? {} : { captured: formatMoney(event.amount), held: formatMoney(record.amount) };
   let current = record;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     switch (current.state) {
@@ -350,14 +358,14 @@ export async function applyPaymentEvent(
         if (!exact && current.state === 'pending') return amountMismatch(log, record, event);
         let result: Awaited<ReturnType<PaymentLedger['transition']>>;
         try {
-          const from: readonly PaymentState[] = target === 'held' ? ['pending'] : exact ? ['pending', 'held'] : ['held'];
+          const from: readonly PaymentState[] =
+            target === 'held' ? ['pending'] : exact ? ['pending', 'held'] : ['held'];
           result = await ledger.transition({ ...key, from, to: target, source, patch: { details: event.details } });
         } catch (error) {
           log.error(C.ledgerError, { ...where, operation: 'transition', error });
           return { kind: 'retry', code: 'LEDGER_ERROR' };
         }
         if (result.applied) {
-          const captured = exact ? {} : { captured: formatMoney(event.amount), held: formatMoney(record.amount) };
           log.info(target === 'held' ? C.held : C.paid, {
             ...where,
             isTest: event.isTest,
@@ -375,14 +383,14 @@ export async function applyPaymentEvent(
         continue;
       }
       case 'paid':
-        log.info(C.replay, { ...where, isTest: event.isTest, source });
+        log.info(C.replay, { ...where, isTest: event.isTest, source, ...captured });
         return settled(deps, current, event, false, source, message);
       case 'refund_requested':
       case 'partially_refunded':
       case 'refunded':
         // The payment did happen and was refunded later: confirm receipt so the gateway stops retrying, but do not
         // settle an order the shop has already refunded.
-        log.info(C.afterRefund, { ...where, state: current.state });
+        log.info(C.afterRefund, { ...where, state: current.state, ...captured });
         return { kind: 'after-refund', record: current };
       case 'cancelled':
       case 'failed':
@@ -412,7 +420,9 @@ async function settled(
   } catch (error) {
     // The gateway retries; the ledger keeps its state and the retry runs the step again with firstTime=false.
     deps.logger.error(C.onPaidFailed, { gateway: record.gateway, invoiceId: record.invoiceId, firstTime, error });
-    return { kind: 'retry', code: 'ON_PAID_FAILED' };
+    return firstTime
+      ? { kind: 'retry', code: 'ON_PAID_FAILED', moved: record }
+      : { kind: 'retry', code: 'ON_PAID_FAILED' };
   }
   return { kind, record, event };
 }

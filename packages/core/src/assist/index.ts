@@ -127,3 +127,4 @@ export {
   type GatewayEventKind,
   isAssistOrderState,
 } from './states.js';
+export { type AssistDetails, AssistGateway, type AssistGatewayOptions, assistDetails, assistGateway } from './gateway.js';

@@ -18,21 +18,33 @@ const SETTLED = new Set(['paid', 'refund_requested', 'partially_refunded', 'refu
  * gateway call comes before the ledger's (it may fail), so two concurrent captures may both reach it: the gateway
  * allows one Confirm and refuses the other, which then finds the record `paid` and returns it.
  */
-export async function capturePayment(deps: OperationDeps, record: PaymentRecord, amount?: Money): Promise<PaymentRecord> {
+export async function capturePayment(
+  deps: OperationDeps,
+  record: PaymentRecord,
+  amount?: Money,
+): Promise<PaymentRecord> {
   let current = record;
   if (current.state === 'pending') current = (await refreshPayment(deps, current)).record;
   if (SETTLED.has(current.state)) return current;
   if (current.state !== 'held') {
-    throw new KassaError('INVALID_TRANSITION', `Invoice ${current.invoiceId} is ${current.state}: there is nothing to capture`, {
-      details: { gateway: current.gateway, invoiceId: current.invoiceId, state: current.state },
-    });
+    throw new KassaError(
+      'INVALID_TRANSITION',
+      `Invoice ${current.invoiceId} is ${current.state}: there is nothing to capture`,
+      {
+        details: { gateway: current.gateway, invoiceId: current.invoiceId, state: current.state },
+      },
+    );
   }
   if (amount !== undefined) {
     const partial = compareMoney(amount, current.amount) !== 0;
     if (compareMoney(amount, current.amount) > 0 || amount.minor <= 0n) {
-      throw new KassaError('AMOUNT_MISMATCH', `A capture of ${formatMoney(amount)} exceeds the ${formatMoney(current.amount)} held`, {
-        details: { invoiceId: current.invoiceId },
-      });
+      throw new KassaError(
+        'AMOUNT_MISMATCH',
+        `A capture of ${formatMoney(amount)} exceeds the ${formatMoney(current.amount)} held`,
+        {
+          details: { invoiceId: current.invoiceId },
+        },
+      );
     }
     if (partial && !deps.gateway.capabilities.partialCapture) {
       throw new KassaError('HOLD_REJECTED', 'This gateway captures a hold only in full', {
@@ -71,13 +83,21 @@ export async function cancelPayment(deps: OperationDeps, record: PaymentRecord):
   const key = { gateway: current.gateway, invoiceId: current.invoiceId };
   if (current.state === 'held') {
     await deps.gateway.cancel(current);
-    return (await deps.ledger.transition({ ...key, from: ['held'], to: 'cancelled', source: 'cancel' })).record ?? current;
+    return (
+      (await deps.ledger.transition({ ...key, from: ['held'], to: 'cancelled', source: 'cancel' })).record ?? current
+    );
   }
   if (current.state === 'pending') {
-    return (await deps.ledger.transition({ ...key, from: ['pending'], to: 'cancelled', source: 'cancel' })).record ?? current;
+    return (
+      (await deps.ledger.transition({ ...key, from: ['pending'], to: 'cancelled', source: 'cancel' })).record ?? current
+    );
   }
   if (current.state === 'cancelled' || current.state === 'failed') return current;
-  throw new KassaError('INVALID_TRANSITION', `Invoice ${current.invoiceId} is ${current.state}: a paid invoice is refunded, not cancelled`, {
-    details: { gateway: current.gateway, invoiceId: current.invoiceId, state: current.state },
-  });
+  throw new KassaError(
+    'INVALID_TRANSITION',
+    `Invoice ${current.invoiceId} is ${current.state}: a paid invoice is refunded, not cancelled`,
+    {
+      details: { gateway: current.gateway, invoiceId: current.invoiceId, state: current.state },
+    },
+  );
 }

@@ -20,17 +20,26 @@ export interface IssuedPayment {
   readonly redirect: PaymentRedirect;
 }
 
+/** The gateway account must take the currency: refused before anything is recorded or cancelled. */
+function checkCurrency(deps: IssueDeps, amount: Money): void {
+  if (!deps.gateway.capabilities.currencies.includes(amount.currency)) {
+    throw new KassaError(
+      'MONEY_CURRENCY_MISMATCH',
+      `This ${deps.gateway.id} account does not take ${amount.currency}`,
+      {
+        details: { gateway: deps.gateway.id, currency: amount.currency },
+      },
+    );
+  }
+}
+
 /**
  * Allocates an invoice in the ledger and signs its redirect. The invoice is recorded before the buyer can reach the
  * gateway, so every notification finds it.
  */
 export async function issuePayment(deps: IssueDeps, input: IssueInput): Promise<IssuedPayment> {
   const { reference, amount, isTest, ...rest } = input;
-  if (!deps.gateway.capabilities.currencies.includes(amount.currency)) {
-    throw new KassaError('MONEY_CURRENCY_MISMATCH', `This ${deps.gateway.id} account does not take ${amount.currency}`, {
-      details: { gateway: deps.gateway.id, currency: amount.currency },
-    });
-  }
+  checkCurrency(deps, amount);
   const record = await deps.ledger.create({ gateway: deps.gateway.id, reference, amount, isTest });
   return { record, redirect: deps.gateway.createPayment({ ...rest, record }) };
 }
@@ -40,7 +49,11 @@ export async function issuePayment(deps: IssueDeps, input: IssueInput): Promise<
  * so the old one is cancelled in the ledger (a payment still arriving on it is a state conflict a human sees) and a new
  * one issued. An unchanged amount re-signs the same invoice.
  */
-export async function reissuePayment(deps: IssueDeps, current: PaymentRecord, input: IssueInput): Promise<IssuedPayment> {
+export async function reissuePayment(
+  deps: IssueDeps,
+  current: PaymentRecord,
+  input: IssueInput,
+): Promise<IssuedPayment> {
   if (current.state !== 'pending') {
     throw new KassaError('INVALID_TRANSITION', `Invoice ${current.invoiceId} is ${current.state}`, {
       details: { gateway: current.gateway, invoiceId: current.invoiceId, state: current.state },
@@ -50,6 +63,8 @@ export async function reissuePayment(deps: IssueDeps, current: PaymentRecord, in
   if (current.amount.currency === amount.currency && compareMoney(current.amount, amount) === 0) {
     return { record: current, redirect: deps.gateway.createPayment({ ...rest, record: current }) };
   }
+  // Checked before the old invoice is cancelled: a refused new amount must leave the buyer a payable invoice.
+  checkCurrency(deps, amount);
   await deps.ledger.transition({
     gateway: current.gateway,
     invoiceId: current.invoiceId,

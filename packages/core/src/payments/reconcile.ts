@@ -1,10 +1,11 @@
-import { isKassaError } from '../errors.js';
+import { z } from 'zod';
+import { isKassaError, KassaError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { PaymentLedger, PaymentRecord } from '../ledger/port.js';
 import type { Logger } from '../log.js';
 import { gatewayLogger, type SettleStep } from '../notification.js';
-import { finishRefund } from './refund.js';
 import { type RefreshDeps, type RefreshOutcome, refreshPayment } from './refresh.js';
+import { finishRefund } from './refund.js';
 
 export interface ReconcileOptions extends Omit<RefreshDeps, 'logger'> {
   gateway: Gateway;
@@ -42,7 +43,37 @@ export const RECONCILE_LOG_CODES = {
   refundUnknown: 'REFUND_UNCERTAIN',
 } as const;
 
-async function eachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+const reconcileOptionsSchema = z.object({
+  olderThanMs: z.number().int().nonnegative(),
+  limit: z.number().int().min(1),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  cancelGraceMs: z.number().int().nonnegative().optional(),
+  notFoundMaxAgeMs: z.number().int().nonnegative().optional(),
+});
+
+/** Refuses nonsense numbers (a zero limit, a negative age) before anything is listed: API_INPUT_INVALID. */
+function checkOptions(options: ReconcileOptions): void {
+  const parsed = reconcileOptionsSchema.safeParse({
+    olderThanMs: options.olderThanMs,
+    limit: options.limit,
+    concurrency: options.concurrency,
+    cancelGraceMs: options.cancelGraceMs,
+    notFoundMaxAgeMs: options.notFoundMaxAgeMs,
+  });
+  if (parsed.success) return;
+  const issues = parsed.error.issues.map((i) => ({ key: i.path.join('.') || '(root)', problem: i.message }));
+  throw new KassaError(
+    'API_INPUT_INVALID',
+    `Invalid reconcilePayments input: ${issues.map((i) => `${i.key} (${i.problem})`).join('; ')}`,
+    { details: { endpoint: 'reconcilePayments', issues } },
+  );
+}
+
+async function eachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await work(items[next++] as T);
@@ -60,6 +91,7 @@ async function eachLimited<T>(items: readonly T[], concurrency: number, work: (i
  * Never throws for one record: its error lands in `summary.errors`.
  */
 export async function reconcilePayments(options: ReconcileOptions): Promise<ReconcileSummary> {
+  checkOptions(options);
   const { gateway, ledger } = options;
   const log = gatewayLogger(gateway, options.logger);
   const now = options.now ?? (() => new Date());
@@ -86,7 +118,12 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
     summary.errors.push({ invoiceId: record.invoiceId, code });
   };
 
-  const stale = await ledger.listStale({ states: ['pending', 'held'], olderThan, limit: options.limit, gateway: gateway.id });
+  const stale = await ledger.listStale({
+    states: ['pending', 'held'],
+    olderThan,
+    limit: options.limit,
+    gateway: gateway.id,
+  });
   await eachLimited(stale, concurrency, async (record) => {
     summary.checked += 1;
     try {
@@ -121,7 +158,12 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
     }
   }
 
-  const refunds = await ledger.listStale({ states: ['refund_requested'], olderThan, limit: options.limit, gateway: gateway.id });
+  const refunds = await ledger.listStale({
+    states: ['refund_requested'],
+    olderThan,
+    limit: options.limit,
+    gateway: gateway.id,
+  });
   for (const record of refunds) {
     try {
       const verdict = await finishRefund(options, record);

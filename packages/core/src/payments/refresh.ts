@@ -1,4 +1,4 @@
-import type { GatewayStatus, Gateway, PaymentEvent } from '../gateway.js';
+import type { Gateway, GatewayStatus, PaymentEvent } from '../gateway.js';
 import type { PaymentLedger, PaymentRecord, PaymentState, TransitionSource } from '../ledger/port.js';
 import type { Logger } from '../log.js';
 import { formatMoney, type Money, moneyEquals } from '../money.js';
@@ -91,9 +91,12 @@ export async function refreshPayment(
 
   if (status.kind === 'not_found') {
     const maxAge = deps.notFoundMaxAgeMs ?? 48 * 60 * 60_000;
-    if (record.state !== 'pending' || now - record.createdAt.getTime() < maxAge) return { outcome: 'unchanged', record };
+    if (record.state !== 'pending' || now - record.createdAt.getTime() < maxAge)
+      return { outcome: 'unchanged', record };
     const result = await deps.ledger.transition({ ...where, from: ['pending'], to: 'failed', source });
-    return result.applied ? { outcome: 'failed', record: result.record } : { outcome: 'unchanged', record: result.record ?? record };
+    return result.applied
+      ? { outcome: 'failed', record: result.record }
+      : { outcome: 'unchanged', record: result.record ?? record };
   }
 
   switch (status.kind) {
@@ -125,8 +128,15 @@ export async function refreshPayment(
         case 'declined':
         case 'after-refund':
           return { outcome: 'unchanged', record: applied.record };
-        case 'rejected':
         case 'retry':
+          if (applied.moved) {
+            // The record moved and only the platform's settle step failed: it counts as moved (the settle step runs
+            // again from `reconcilePayments`' unsettled pass), and the failure is reported.
+            log.info(REFRESH_LOG_CODES.transition, { ...where, from: record.state, to: applied.moved.state, source });
+            return { outcome: status.kind, record: applied.moved, error: applied.code };
+          }
+          return { outcome: 'unchanged', record: (await deps.ledger.find(where)) ?? record, error: applied.code };
+        case 'rejected':
           return { outcome: 'unchanged', record: (await deps.ledger.find(where)) ?? record, error: applied.code };
       }
       break;

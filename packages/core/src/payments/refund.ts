@@ -20,37 +20,63 @@ export interface RefundRequest {
  * crash between the two leaves a record `finishRefunds` finds and completes from the gateway's answer instead of
  * sending the money twice. A refund the gateway refuses puts the record back where it was.
  */
-export async function refundPayment(deps: RefundDeps, record: PaymentRecord, request: RefundRequest): Promise<PaymentRecord> {
+export async function refundPayment(
+  deps: RefundDeps,
+  record: PaymentRecord,
+  request: RefundRequest,
+): Promise<PaymentRecord> {
   const { gateway, ledger } = deps;
   const key = { gateway: record.gateway, invoiceId: record.invoiceId };
   if (record.state !== 'paid' && record.state !== 'partially_refunded') {
-    throw new KassaError('INVALID_TRANSITION', `Invoice ${record.invoiceId} is ${record.state}: only a paid invoice can be refunded`, {
-      details: { ...key, state: record.state },
-    });
+    throw new KassaError(
+      'INVALID_TRANSITION',
+      `Invoice ${record.invoiceId} is ${record.state}: only a paid invoice can be refunded`,
+      {
+        details: { ...key, state: record.state },
+      },
+    );
   }
   if (!gateway.capabilities.refund) {
-    throw new KassaError('PASSWORD3_MISSING', 'Refunds are not set up for this gateway (see its settings)', { details: key });
+    throw new KassaError('PASSWORD3_MISSING', 'Refunds are not set up for this gateway (see its settings)', {
+      details: key,
+    });
   }
   const amount = request.amount;
   if (amount.currency !== record.amount.currency || amount.minor <= 0n) {
-    throw new KassaError('AMOUNT_MISMATCH', 'A refund must be above zero and in the payment currency', { details: key });
+    throw new KassaError('AMOUNT_MISMATCH', 'A refund must be above zero and in the payment currency', {
+      details: key,
+    });
   }
   const refunded = addMoney(record.refunded, amount);
   if (compareMoney(refunded, record.amount) > 0) {
-    throw new KassaError('AMOUNT_MISMATCH', `Refunding ${formatMoney(amount)} would exceed the ${formatMoney(record.amount)} paid`, {
-      details: key,
-    });
+    throw new KassaError(
+      'AMOUNT_MISMATCH',
+      `Refunding ${formatMoney(amount)} would exceed the ${formatMoney(record.amount)} paid`,
+      {
+        details: key,
+      },
+    );
   }
   const full = compareMoney(refunded, record.amount) === 0 && record.refunded.minor === 0n;
   if (!full && !gateway.capabilities.partialRefund) {
     throw new KassaError('REFUND_REJECTED', 'This gateway refunds only the whole payment', { details: key });
   }
   const from = record.state;
-  const ahead = await ledger.transition({ ...key, from: [from], to: 'refund_requested', source: 'refund', patch: { refundPending: amount } });
+  const ahead = await ledger.transition({
+    ...key,
+    from: [from],
+    to: 'refund_requested',
+    source: 'refund',
+    patch: { refundPending: amount },
+  });
   if (!ahead.applied) {
-    throw new KassaError('LEDGER_CONFLICT', 'Another refund or change of this invoice is in progress; refresh and try again', {
-      details: { ...key, state: ahead.record?.state },
-    });
+    throw new KassaError(
+      'LEDGER_CONFLICT',
+      'Another refund or change of this invoice is in progress; refresh and try again',
+      {
+        details: { ...key, state: ahead.record?.state },
+      },
+    );
   }
   let result: Awaited<ReturnType<Gateway['refund']>>;
   try {
@@ -58,9 +84,20 @@ export async function refundPayment(deps: RefundDeps, record: PaymentRecord, req
   } catch (error) {
     // Refused or unknown: only a definite refusal (a KassaError from the gateway's answer) puts the record back.
     // A timeout leaves it `refund_requested` for finishRefunds: the gateway may have taken it.
-    const definite = error instanceof KassaError && (error.code === 'REFUND_REJECTED' || error.code === 'GATEWAY_RESULT_CODE' || error.code === 'API_INPUT_INVALID' || error.code === 'PASSWORD3_MISSING');
+    const definite =
+      error instanceof KassaError &&
+      (error.code === 'REFUND_REJECTED' ||
+        error.code === 'GATEWAY_RESULT_CODE' ||
+        error.code === 'API_INPUT_INVALID' ||
+        error.code === 'PASSWORD3_MISSING');
     if (definite) {
-      await ledger.transition({ ...key, from: ['refund_requested'], to: from, source: 'refund', patch: { refundPending: null } });
+      await ledger.transition({
+        ...key,
+        from: ['refund_requested'],
+        to: from,
+        source: 'refund',
+        patch: { refundPending: null },
+      });
     }
     throw error;
   }
@@ -87,9 +124,21 @@ export async function finishRefund(deps: RefundDeps, record: PaymentRecord): Pro
   if (verdict === 'done') {
     const refunded = addMoney(record.refunded, record.refundPending);
     const to = compareMoney(refunded, record.amount) === 0 ? 'refunded' : 'partially_refunded';
-    await deps.ledger.transition({ ...key, from: ['refund_requested'], to, source: 'reconcile', patch: { refunded, refundPending: null } });
+    await deps.ledger.transition({
+      ...key,
+      from: ['refund_requested'],
+      to,
+      source: 'reconcile',
+      patch: { refunded, refundPending: null },
+    });
   } else if (verdict === 'failed') {
-    await deps.ledger.transition({ ...key, from: ['refund_requested'], to: back, source: 'reconcile', patch: { refundPending: null } });
+    await deps.ledger.transition({
+      ...key,
+      from: ['refund_requested'],
+      to: back,
+      source: 'reconcile',
+      patch: { refundPending: null },
+    });
   }
   return verdict;
 }

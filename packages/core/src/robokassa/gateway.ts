@@ -262,7 +262,10 @@ export class RobokassaGateway implements Gateway {
         return textResponse(200, `OK${read?.invIdRaw ?? outcome.record.invoiceId}`);
       }
       case 'rejected':
-        return fixedResponse(outcome.status);
+        // A wrong method is told which ones work (RFC 9110 §15.5.6).
+        return outcome.status === 405
+          ? fixedResponse(405, { allow: this.notificationMethods.join(', ') })
+          : fixedResponse(outcome.status);
       case 'retry':
         return fixedResponse(500);
     }
@@ -302,7 +305,11 @@ export class RobokassaGateway implements Gateway {
     if (this.#holdKey === undefined) {
       return { ok: false, code: 'RESULT_URL2_NOT_CONFIGURED', detail: 'no resultUrl2Certificate' };
     }
-    const verified = verifyResultUrl2(body, { publicKey: this.#holdKey, merchantLogin: this.config.login });
+    const verified = verifyResultUrl2(body, {
+      publicKey: this.#holdKey,
+      merchantLogin: this.config.login,
+      currency: shopCurrency(this.config),
+    });
     if (!verified.ok) return { ok: false, code: verified.code, detail: verified.detail };
     const n = verified.notification;
     const invoiceId = String(n.invId);
@@ -377,9 +384,12 @@ export class RobokassaGateway implements Gateway {
         details: { invoiceId: record.invoiceId },
       });
     }
+    // The caller's receipt lines: a full refund repeats the payment's; a partial one names what goes back.
     const items =
-      input.full && input.receipt && input.receipt.items.length > 0
-        ? toRefundInvoiceItems(createReceipt(input.receipt, { country: this.config.country, currency: input.amount.currency }).items)
+      input.receipt && input.receipt.items.length > 0
+        ? toRefundInvoiceItems(
+            createReceipt(input.receipt, { country: this.config.country, currency: input.amount.currency }).items,
+          )
         : undefined;
     const { requestId } = await createRefund(
       this.config,

@@ -9,6 +9,7 @@ export {
   type MethodCatalog,
   type MethodCatalogOptions,
 } from '../catalog.js';
+export { HASH_ALGORITHMS, type HashAlgorithm, hashHex, hexLength, isHashAlgorithm, signaturesEqual } from '../hash.js';
 export * from './api/index.js';
 export * from './callbacks.js';
 export {
@@ -21,12 +22,13 @@ export {
   type RobokassaConfigInput,
   robokassaConfigSchema,
 } from './config.js';
+export { buildFormBody, type FormPair, parseFormBody } from './encoding.js';
 export {
   type HoldNotification,
   invIdOf,
+  type RobokassaDetails,
   RobokassaGateway,
   type RobokassaGatewayOptions,
-  type RobokassaDetails,
   robokassaDetails,
   robokassaGateway,
 } from './gateway.js';
@@ -40,5 +42,3 @@ export {
   type ResultUrlHandlerDeps,
 } from './result-url-handler.js';
 export { MAX_SHP_LENGTH, SHP_PREFIX, type ShpEntry, type ShpParam } from './shp.js';
-export { HASH_ALGORITHMS, type HashAlgorithm, hashHex, hexLength, isHashAlgorithm, signaturesEqual } from '../hash.js';
-export { buildFormBody, type FormPair, parseFormBody } from './encoding.js';
