@@ -46,15 +46,30 @@ export function renderDashboard(admin: SandboxAdmin, baseUrl: string): string {
         `<tr><td>${escapeHtml(e.createdAt)}</td><td>${escapeHtml(e.to)}</td><td>${escapeHtml(e.subject)}</td></tr>`,
     )
     .join('');
+  const bills = admin.assist
+    .bills()
+    .slice(-50)
+    .reverse()
+    .map((b) => {
+      const last = b.notifications.at(-1);
+      return `<tr><td>${escapeHtml(b.merchantId)}</td><td>${escapeHtml(b.orderNumber)}</td><td>${escapeHtml(
+        b.billNumber,
+      )}</td><td class="num">${escapeHtml(formatAmount(b.amount))} ${escapeHtml(b.currency)}</td><td>${escapeHtml(
+        b.state,
+      )}</td><td>${escapeHtml(last ? `${last.outcome} ${last.status ?? ''} ×${b.notifications.length}` : '')}</td></tr>`;
+    })
+    .join('');
   const body = `<main style="max-width:64rem">
 <div class="card"><h1>Kassa sandbox</h1>
 <dl class="facts">
 <dt>Payment page</dt><dd>${escapeHtml(baseUrl)}/Merchant/Index.aspx</dd>
 <dt>XML interface</dt><dd>${escapeHtml(baseUrl)}/Merchant/WebService/Service.asmx</dd>
+<dt>Assist order.cfm</dt><dd>${escapeHtml(baseUrl)}/pay/order.cfm</dd>
 <dt>Admin API</dt><dd><a href="/sandbox/api">${escapeHtml(baseUrl)}/sandbox/api</a></dd>
 </dl></div>
 <div class="card"><h2>Merchants</h2><table><tr><th>Login</th><th>Shop</th><th>Hash</th><th>ResultURL</th><th>Test passwords</th></tr>${merchants}</table></div>
 <div class="card"><h2>Payments (latest 50)</h2><table><tr><th>Merchant</th><th>InvId</th><th>Amount</th><th>State</th><th>Method</th><th>ResultURL</th></tr>${ops || '<tr><td colspan="6">none yet</td></tr>'}</table></div>
+<div class="card"><h2>Assist bills (latest 50)</h2><table><tr><th>Merchant_ID</th><th>Order</th><th>Bill</th><th>Amount</th><th>State</th><th>Notification</th></tr>${bills || '<tr><td colspan="6">none yet</td></tr>'}</table></div>
 <div class="card"><h2>E-mails to merchants</h2><table><tr><th>When</th><th>To</th><th>Subject</th></tr>${emails || '<tr><td colspan="3">none</td></tr>'}</table></div>
 </main>`;
   return layout({ title: 'Kassa sandbox', lang: 'en', body, head: '<meta http-equiv="refresh" content="5">\n' });

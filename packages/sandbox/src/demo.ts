@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { type AssistDemoShop, mountAssistDemo } from './assist/demo.js';
 import type { MerchantInput } from './config.js';
 import { type HashAlgorithm, hashHex, hexEquals } from './hash.js';
 import { escapeHtml, htmlResponse, layout } from './html.js';
@@ -37,6 +38,8 @@ export interface DemoShopOptions {
     testPassword1?: string | undefined;
     testPassword2?: string | undefined;
   };
+  /** An Assist merchant: the shop then also offers an Assist checkout (README "Assist"). */
+  assist?: { merchantId: string; secretWord: string } | undefined;
   host?: string;
   port?: number;
   log?: (line: string) => void;
@@ -47,6 +50,10 @@ export interface DemoShop {
   resultUrl: string;
   successUrl: string;
   failUrl: string;
+  /** The Assist notification URL and return URLs (set when the shop has an Assist merchant). */
+  assistNotifyUrl?: string | undefined;
+  assistReturnUrlOk?: string | undefined;
+  assistReturnUrlNo?: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -94,6 +101,7 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop>
 <button class="pay" type="submit" data-action="checkout">Оплатить ${escapeHtml(displayAmount(PRICE_MINOR, 'RUB'))}</button>
 ${merchant.testPassword1 ? '<button class="leave" type="submit" name="test" value="1">Тестовый платёж (IsTest=1)</button>' : ''}
 </form></div>
+${assist?.section() ?? ''}
 <div class="card"><h2>Заказы</h2><table><tr><th>Заказ</th><th>Сумма</th><th>Статус</th><th>Что пришло от Robokassa</th></tr>${
         rows || '<tr><td colspan="4">пока нет</td></tr>'
       }</table><p><a href="${escapeHtml(sandboxUrl)}/sandbox">Песочница: операции и уведомления</a></p></div></main>`,
@@ -102,6 +110,7 @@ ${merchant.testPassword1 ? '<button class="leave" type="submit" name="test" valu
 
   const app = new Hono();
   app.get('/', () => shopHome());
+  const assist: AssistDemoShop | undefined = options.assist && mountAssistDemo(app, sandboxUrl, options.assist, log);
 
   app.post('/checkout', async (c) => {
     const form = await readParams(c.req.raw);
@@ -224,6 +233,9 @@ ${merchant.testPassword1 ? '<button class="leave" type="submit" name="test" valu
     resultUrl: `${baseUrl}/robokassa/result`,
     successUrl: `${baseUrl}/robokassa/success`,
     failUrl: `${baseUrl}/robokassa/fail`,
+    assistNotifyUrl: assist && `${baseUrl}/assist/notify`,
+    assistReturnUrlOk: assist && `${baseUrl}/assist/ok`,
+    assistReturnUrlNo: assist && `${baseUrl}/assist/no`,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

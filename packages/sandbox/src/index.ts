@@ -26,6 +26,7 @@ export type {
   AssistMerchantView,
   AssistMethod,
 } from './assist/config.js';
+export { DEMO_ASSIST_MERCHANT } from './assist/demo.js';
 export type { NotificationOutcome as AssistNotificationOutcome } from './assist/notify.js';
 export type {
   AssistBill,

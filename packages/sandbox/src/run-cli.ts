@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { AssistMerchantInput } from './assist/config.js';
+import { DEMO_ASSIST_MERCHANT } from './assist/demo.js';
 import { type MerchantInput, type SandboxSettingsInput, sandboxSettingsSchema } from './config.js';
 import { DEMO_MERCHANT, startDemoShop } from './demo.js';
 import { type Sandbox, startSandbox } from './server.js';
@@ -14,7 +16,7 @@ export interface CliIo {
   onReady?: ((info: { sandbox: Sandbox; shopUrl?: string | undefined }) => void) | undefined;
 }
 
-const USAGE = `kassa-sandbox — a strict local Robokassa
+const USAGE = `kassa-sandbox — a strict local Robokassa (and Assist)
 
 Usage:
   kassa-sandbox [start] [options]     run the sandbox
@@ -39,6 +41,13 @@ Options:
   --redirect-waits-for first-attempt|delivery|nothing
   --admin-token TOKEN         require Authorization: Bearer TOKEN on /sandbox/api
   --shop-port PORT            demo: the demo shop's port (default: sandbox port + 1)
+
+Assist (a second gateway on the same host; see README "Assist"):
+  --assist-merchant ID        add an Assist merchant (Merchant_ID; secrets default to the demo ones)
+  --assist-secret WORD --assist-login LOGIN --assist-password P
+  --assist-mode semicolon|concat            checkvalue delimiter mode (default semicolon)
+  --assist-notify-url URL --assist-return-ok URL --assist-return-no URL
+  --assist-retry-backoff MS[,MS…]|four-hours  waits between notification attempts
   --quiet                     no event log
 `;
 
@@ -68,6 +77,15 @@ const OPTIONS = {
   'redirect-waits-for': { type: 'string' },
   'admin-token': { type: 'string' },
   'shop-port': { type: 'string' },
+  'assist-merchant': { type: 'string' },
+  'assist-secret': { type: 'string' },
+  'assist-login': { type: 'string' },
+  'assist-password': { type: 'string' },
+  'assist-mode': { type: 'string' },
+  'assist-notify-url': { type: 'string' },
+  'assist-return-ok': { type: 'string' },
+  'assist-return-no': { type: 'string' },
+  'assist-retry-backoff': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -106,6 +124,29 @@ function merchantFromFlags(v: Values): MerchantInput | undefined {
   return input as MerchantInput;
 }
 
+function assistMerchantFromFlags(v: Values): AssistMerchantInput | undefined {
+  if (v['assist-merchant'] === undefined) return undefined;
+  const input: Record<string, unknown> = {
+    merchantId: v['assist-merchant'],
+    secretWord: v['assist-secret'] ?? DEMO_ASSIST_MERCHANT.secretWord,
+    login: v['assist-login'] ?? DEMO_ASSIST_MERCHANT.login,
+    password: v['assist-password'] ?? DEMO_ASSIST_MERCHANT.password,
+    checkvalueMode: v['assist-mode'],
+    notifyUrl: v['assist-notify-url'],
+    returnUrlOk: v['assist-return-ok'],
+    returnUrlNo: v['assist-return-no'],
+  };
+  for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
+  return input as AssistMerchantInput;
+}
+
+function assistBackoff(raw: string | undefined): number | number[] | 'four-hours' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'four-hours') return raw;
+  const list = raw.split(',').map((part) => int(part.trim(), 'assist-retry-backoff') ?? 0);
+  return list.length === 1 ? list[0] : list;
+}
+
 function settingsFrom(v: Values, demo: boolean): SandboxSettingsInput {
   let settings: Record<string, unknown> = {};
   if (v.config !== undefined) {
@@ -119,6 +160,11 @@ function settingsFrom(v: Values, demo: boolean): SandboxSettingsInput {
   }
   const merchant = merchantFromFlags(v);
   const merchants = [...((settings.merchants as unknown[] | undefined) ?? []), ...(merchant ? [merchant] : [])];
+  const assistMerchant = assistMerchantFromFlags(v);
+  const assistMerchants = [
+    ...((settings.assistMerchants as unknown[] | undefined) ?? []),
+    ...(assistMerchant ? [assistMerchant] : []),
+  ];
   const backoff = v['retry-backoff']?.split(',').map((part) => int(part.trim(), 'retry-backoff') ?? 0);
   const next: Record<string, unknown> = {
     ...settings,
@@ -132,6 +178,8 @@ function settingsFrom(v: Values, demo: boolean): SandboxSettingsInput {
     callbackTimeoutMs: int(v['callback-timeout'], 'callback-timeout') ?? settings.callbackTimeoutMs,
     redirectWaitsFor: v['redirect-waits-for'] ?? settings.redirectWaitsFor,
     adminToken: v['admin-token'] ?? settings.adminToken,
+    assistMerchants,
+    assistRetryBackoffMs: assistBackoff(v['assist-retry-backoff']) ?? settings.assistRetryBackoffMs,
   };
   for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
   const parsed = sandboxSettingsSchema.safeParse(next);
@@ -169,7 +217,28 @@ function describe(sandbox: Sandbox, shopUrl: string | undefined): string {
       '',
     );
   }
-  if (shopUrl) lines.push(`Demo shop: open ${shopUrl} and press "Pay".`, '');
+  const a = e.assist;
+  lines.push(
+    'Assist: the same paths as payments.paysecure.ru / payments.demo.paysecure.ru, on this host too.',
+    row('payment page', a.payment),
+    row('orderstate', a.orderstate),
+    row('orderresult', a.orderresult),
+    row('charge', a.charge),
+    row('cancel', `${a.cancel} (also ${a.wscancel})`),
+    row('recurring', a.recurring),
+    row('admin API', a.admin),
+    '',
+  );
+  for (const m of sandbox.admin.assist.merchants()) {
+    lines.push(
+      `Assist merchant ${m.merchantId} (${m.name ?? 'no name'}), checkvalue ${m.checkvalueMode}, web-service login ${m.login}, secrets not printed`,
+      row('notifications', m.notifyUrl ? `POST ${m.notifyUrl}` : '(none: set notifyUrl to get notifications)'),
+      row('URL_RETURN_OK', m.returnUrlOk ?? m.returnUrl ?? '(none)'),
+      row('URL_RETURN_NO', m.returnUrlNo ?? m.returnUrl ?? '(none)'),
+      '',
+    );
+  }
+  if (shopUrl) lines.push(`Demo shop: open ${shopUrl} and press "Pay" (Robokassa) or "через Assist".`, '');
   lines.push('Press Ctrl-C to stop.', '');
   return lines.join('\n');
 }
@@ -230,6 +299,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
       shop = await startDemoShop({
         sandboxUrl: sandbox.url,
         merchant: { ...DEMO_MERCHANT },
+        assist: { merchantId: DEMO_ASSIST_MERCHANT.merchantId, secretWord: DEMO_ASSIST_MERCHANT.secretWord },
         host: values.host ?? '127.0.0.1',
         port: shopPort,
         log,
@@ -239,6 +309,12 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
         resultUrl: shop.resultUrl,
         successUrl: shop.successUrl,
         failUrl: shop.failUrl,
+      });
+      sandbox.admin.assist.upsertMerchant({
+        ...DEMO_ASSIST_MERCHANT,
+        notifyUrl: shop.assistNotifyUrl,
+        returnUrlOk: shop.assistReturnUrlOk,
+        returnUrlNo: shop.assistReturnUrlNo,
       });
     }
     out(describe(sandbox, shop?.url));

@@ -93,6 +93,10 @@ describe('Assist admin API', () => {
     const dropped = await sandbox.admin.assist.pay({ params: assistOrder('A-3') });
     expect(dropped).toMatchObject({ ok: true, delivery: { outcome: 'dropped' } });
 
+    const dashboard = await (await fetch(sandbox.endpoints.dashboard)).text();
+    expect(dashboard).toContain('Assist bills');
+    expect(dashboard).toContain(outcome.bill.billNumber);
+
     expect((await fetch(`${sandbox.endpoints.admin}/reset`, { method: 'POST' })).status).toBe(204);
     expect(sandbox.admin.assist.bills()).toEqual([]);
     expect(sandbox.admin.assist.merchants()).toHaveLength(1);
