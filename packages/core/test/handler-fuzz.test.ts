@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  createMemoryLedger,
-  createRobokassaConfig,
-  handleResultUrl,
-  type MemoryLedger,
-  parseMoney,
-  type ResultUrlHandlerDeps,
-  silentLogger,
-} from '../src/index.js';
+import { createMemoryLedger, type MemoryLedger, parseMoney, silentLogger } from '../src/index.js';
+import { createRobokassaConfig, handleResultUrl, type ResultUrlHandlerDeps } from '../src/robokassa/index.js';
 import { signResultCallback } from '../src/testing/index.js';
 
 /**
@@ -28,7 +21,7 @@ const config = createRobokassaConfig({
 });
 
 async function makeLedger(): Promise<{ ledger: MemoryLedger; invIds: number[] }> {
-  const ledger = createMemoryLedger({ firstInvId: 1000 });
+  const ledger = createMemoryLedger({ firstInvoiceNumber: 1000 });
   const invIds: number[] = [];
   for (const [reference, amount, isTest] of [
     ['a', '1500.00', false],
@@ -36,14 +29,38 @@ async function makeLedger(): Promise<{ ledger: MemoryLedger; invIds: number[] }>
     ['c', '99999999.99', false],
     ['d', '10.00', true],
   ] as const) {
-    invIds.push((await ledger.create({ reference, amount: parseMoney(amount), isTest })).invId);
+    invIds.push(
+      Number((await ledger.create({ gateway: 'robokassa', reference, amount: parseMoney(amount), isTest })).invoiceId),
+    );
   }
   // One record in each terminal-ish state, so state handling is exercised too.
-  const held = await ledger.create({ reference: 'held', amount: parseMoney('5.00'), isTest: false });
-  await ledger.transition({ invId: held.invId, from: ['pending'], to: 'held', source: 'result_url2' });
-  const cancelled = await ledger.create({ reference: 'cancelled', amount: parseMoney('5.00'), isTest: false });
-  await ledger.transition({ invId: cancelled.invId, from: ['pending'], to: 'cancelled', source: 'cancel' });
-  invIds.push(held.invId, cancelled.invId);
+  const held = await ledger.create({
+    gateway: 'robokassa',
+    reference: 'held',
+    amount: parseMoney('5.00'),
+    isTest: false,
+  });
+  await ledger.transition({
+    gateway: 'robokassa',
+    invoiceId: held.invoiceId,
+    from: ['pending'],
+    to: 'held',
+    source: 'hold_notification',
+  });
+  const cancelled = await ledger.create({
+    gateway: 'robokassa',
+    reference: 'cancelled',
+    amount: parseMoney('5.00'),
+    isTest: false,
+  });
+  await ledger.transition({
+    gateway: 'robokassa',
+    invoiceId: cancelled.invoiceId,
+    from: ['pending'],
+    to: 'cancelled',
+    source: 'cancel',
+  });
+  invIds.push(Number(held.invoiceId), Number(cancelled.invoiceId));
   return { ledger, invIds };
 }
 
@@ -257,7 +274,7 @@ describe('handleResultUrl under fuzzing', () => {
           fc.string({ minLength: 1, maxLength: 8 }),
           fc.nat(),
           async (invId, kind, asGet, noise, position) => {
-            const record = records.find((r) => r.invId === invId);
+            const record = records.find((r) => r.invoiceId === String(invId));
             if (!record) throw new Error('fixture');
             const swapPasswords =
               kind === 'password1'

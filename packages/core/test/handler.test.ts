@@ -1,21 +1,27 @@
 import { describe, expect, test } from 'vitest';
 import {
   createMemoryLedger,
-  createResultUrlHandler,
-  createRobokassaConfig,
-  handleResultUrl,
+  type InvoiceKey,
   type Logger,
   type MemoryLedger,
-  type OnPaidContext,
   type PaymentLedger,
   type PaymentRecord,
   parseMoney,
+} from '../src/index.js';
+import {
+  createResultUrlHandler,
+  createRobokassaConfig,
+  handleResultUrl,
+  type OnPaidContext,
   type ResultUrlHandlerDeps,
   type RobokassaConfig,
-} from '../src/index.js';
+} from '../src/robokassa/index.js';
 import { type SignResultCallbackOptions, signResultCallback } from '../src/testing/index.js';
 
 const URL_BASE = 'https://shop.example/robokassa/result';
+
+/** The ledger key of a Robokassa record. */
+const key = (record: PaymentRecord): InvoiceKey => ({ gateway: 'robokassa', invoiceId: record.invoiceId });
 
 function makeConfig(overrides: Record<string, unknown> = {}): RobokassaConfig {
   return createRobokassaConfig({
@@ -59,8 +65,9 @@ async function setup(
   options: { amount?: string; isTest?: boolean; config?: RobokassaConfig; currency?: 'RUB' | 'KZT' } = {},
 ) {
   const config = options.config ?? makeConfig();
-  const ledger = countingLedger(createMemoryLedger({ firstInvId: 1000 }));
+  const ledger = countingLedger(createMemoryLedger({ firstInvoiceNumber: 1000 }));
   const record = await ledger.create({
+    gateway: 'robokassa',
     reference: 'order-1',
     amount: parseMoney(options.amount ?? '1500.00', options.currency ?? 'RUB'),
     isTest: options.isTest ?? false,
@@ -78,7 +85,7 @@ async function setup(
   const sign = (extra: Partial<SignResultCallbackOptions> = {}) =>
     signResultCallback(config, {
       outSum: record.amount,
-      invId: record.invId,
+      invId: Number(record.invoiceId),
       isTest: record.isTest,
       fee: '58.500000',
       shp: { Shp_order: 'order-1' },
@@ -106,26 +113,24 @@ describe('handleResultUrl: happy path', () => {
     const response = await handleResultUrl(get(sign().query), deps);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(await response.text()).toBe(`OK${record.invId}`);
-    const stored = await ledger.findByInvId(record.invId);
+    expect(await response.text()).toBe(`OK${record.invoiceId}`);
+    const stored = await ledger.find(key(record));
     expect(stored).toMatchObject({
       state: 'paid',
-      paymentMethod: 'BankCard',
-      incCurrLabel: 'BankCardPSR',
-      fee: '58.500000',
+      details: { paymentMethod: 'BankCard', incCurrLabel: 'BankCardPSR', fee: '58.500000' },
     });
     expect(paidCalls).toHaveLength(1);
     expect(paidCalls[0]?.context.firstTime).toBe(true);
     expect(paidCalls[0]?.record.state).toBe('paid');
     expect(paidCalls[0]?.context.callback.shp).toEqual({ Shp_order: 'order-1' });
-    expect(logger.codes()).toEqual(['RESULT_URL_PAID']);
+    expect(logger.codes()).toEqual(['PAYMENT_PAID']);
   });
 
   test('POST form body', async () => {
     const { deps, ledger, record, sign } = await setup();
     const response = await handleResultUrl(post(sign().body), deps);
-    expect(await response.text()).toBe(`OK${record.invId}`);
-    expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+    expect(await response.text()).toBe(`OK${record.invoiceId}`);
+    expect((await ledger.find(key(record)))?.state).toBe('paid');
   });
 
   test('POST without a content type and with a charset parameter are read as forms', async () => {
@@ -135,7 +140,7 @@ describe('handleResultUrl: happy path', () => {
     ]) {
       const { deps, record, sign } = await setup();
       const response = await handleResultUrl(post(sign().body, headers), deps);
-      expect(await response.text()).toBe(`OK${record.invId}`);
+      expect(await response.text()).toBe(`OK${record.invoiceId}`);
     }
   });
 
@@ -143,30 +148,30 @@ describe('handleResultUrl: happy path', () => {
     for (const outSum of ['1500.00', '1500', '1500.000000']) {
       const { deps, record, sign } = await setup();
       const response = await handleResultUrl(get(sign({ outSum, verbatimOutSum: true }).query), deps);
-      expect(await response.text()).toBe(`OK${record.invId}`);
+      expect(await response.text()).toBe(`OK${record.invoiceId}`);
     }
   });
 
   test('a held (pre-authorised) record becomes paid', async () => {
     const { deps, ledger, record, sign } = await setup();
-    await ledger.transition({ invId: record.invId, from: ['pending'], to: 'held', source: 'result_url2' });
+    await ledger.transition({ ...key(record), from: ['pending'], to: 'held', source: 'hold_notification' });
     const response = await handleResultUrl(get(sign().query), deps);
-    expect(await response.text()).toBe(`OK${record.invId}`);
-    expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+    expect(await response.text()).toBe(`OK${record.invoiceId}`);
+    expect((await ledger.find(key(record)))?.state).toBe('paid');
   });
 
   describe('a partially captured hold (confirmHold with a smaller OutSum)', () => {
     const hold = async () => {
       const s = await setup({ amount: '100.00' });
-      await s.ledger.transition({ invId: s.record.invId, from: ['pending'], to: 'held', source: 'result_url2' });
+      await s.ledger.transition({ ...key(s.record), from: ['pending'], to: 'held', source: 'hold_notification' });
       return s;
     };
 
     test('hold 100.00, ResultURL for 60.00 after a partial Confirm → OK and paid; retries are answered OK', async () => {
       const { deps, ledger, record, sign, paidCalls, logger } = await hold();
       const response = await handleResultUrl(get(sign({ outSum: '60.00' }).query), deps);
-      expect(await response.text()).toBe(`OK${record.invId}`);
-      const stored = await ledger.findByInvId(record.invId);
+      expect(await response.text()).toBe(`OK${record.invoiceId}`);
+      const stored = await ledger.find(key(record));
       expect(stored?.state).toBe('paid');
       // The record keeps the held amount; the captured one reaches the platform through onPaid.
       expect(stored?.amount).toEqual({ currency: 'RUB', minor: 10000n });
@@ -175,23 +180,23 @@ describe('handleResultUrl: happy path', () => {
       expect(paidCalls[0]?.context.callback.amount).toEqual({ currency: 'RUB', minor: 6000n });
       expect(logger.lines[0]).toMatchObject({
         level: 'info',
-        code: 'RESULT_URL_PAID',
+        code: 'PAYMENT_PAID',
         fields: { from: 'held', captured: '60.00', held: '100.00' },
       });
 
       // Robokassa's retry of the same notification (e.g. after onPaid failed) must not turn into a 400.
       const retry = await handleResultUrl(get(sign({ outSum: '60.00' }).query), deps);
-      expect(await retry.text()).toBe(`OK${record.invId}`);
+      expect(await retry.text()).toBe(`OK${record.invoiceId}`);
       expect(paidCalls.map((c) => c.context.firstTime)).toEqual([true, false]);
-      expect(logger.codes()).toEqual(['RESULT_URL_PAID', 'RESULT_URL_REPLAY']);
+      expect(logger.codes()).toEqual(['PAYMENT_PAID', 'PAYMENT_REPLAY']);
       expect(ledger.applied).toBe(2); // pending → held in the setup, held → paid once
     });
 
     test('a full capture of a hold still settles it', async () => {
       const { deps, ledger, record, sign } = await hold();
       const response = await handleResultUrl(get(sign({ outSum: '100.000000', verbatimOutSum: true }).query), deps);
-      expect(await response.text()).toBe(`OK${record.invId}`);
-      expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+      expect(await response.text()).toBe(`OK${record.invoiceId}`);
+      expect((await ledger.find(key(record)))?.state).toBe('paid');
     });
 
     test('more than the held amount → 400 AMOUNT_MISMATCH, nothing changes', async () => {
@@ -199,7 +204,7 @@ describe('handleResultUrl: happy path', () => {
       for (const outSum of ['100.01', '150.00']) {
         await expectBadRequest(await handleResultUrl(get(sign({ outSum }).query), deps));
       }
-      expect((await ledger.findByInvId(record.invId))?.state).toBe('held');
+      expect((await ledger.find(key(record)))?.state).toBe('held');
       expect(paidCalls).toEqual([]);
       expect(logger.lines.map((l) => [l.level, l.code])).toEqual([
         ['error', 'AMOUNT_MISMATCH'],
@@ -212,7 +217,7 @@ describe('handleResultUrl: happy path', () => {
       for (const outSum of ['60.00', '100.01']) {
         await expectBadRequest(await handleResultUrl(get(sign({ outSum }).query), deps));
       }
-      expect((await ledger.findByInvId(record.invId))?.state).toBe('pending');
+      expect((await ledger.find(key(record)))?.state).toBe('pending');
       expect(paidCalls).toEqual([]);
       expect(logger.codes()).toEqual(['AMOUNT_MISMATCH', 'AMOUNT_MISMATCH']);
     });
@@ -222,9 +227,9 @@ describe('handleResultUrl: happy path', () => {
       // is refused rather than settling an ordinary invoice for less.
       const { deps, ledger, record, sign, paidCalls } = await setup({ amount: '100.00' });
       const stale = { ...record, state: 'held' as const };
-      const racing: PaymentLedger = { ...ledger, findByInvId: async () => stale };
+      const racing: PaymentLedger = { ...ledger, find: async () => stale };
       await expectBadRequest(await handleResultUrl(get(sign({ outSum: '60.00' }).query), { ...deps, ledger: racing }));
-      expect((await ledger.findByInvId(record.invId))?.state).toBe('pending');
+      expect((await ledger.find(key(record)))?.state).toBe('pending');
       expect(paidCalls).toEqual([]);
     });
   });
@@ -232,20 +237,20 @@ describe('handleResultUrl: happy path', () => {
   test('a test record is settled by a callback signed with the test Password #2', async () => {
     const { deps, ledger, record, sign } = await setup({ isTest: true });
     const response = await handleResultUrl(get(sign().query), deps);
-    expect(await response.text()).toBe(`OK${record.invId}`);
-    expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+    expect(await response.text()).toBe(`OK${record.invoiceId}`);
+    expect((await ledger.find(key(record)))?.state).toBe('paid');
   });
 
   test('a KZT record is compared in KZT', async () => {
     const { deps, record, sign } = await setup({ currency: 'KZT', amount: '990.00' });
     const response = await handleResultUrl(get(sign().query), deps);
-    expect(await response.text()).toBe(`OK${record.invId}`);
+    expect(await response.text()).toBe(`OK${record.invoiceId}`);
   });
 
   test('OutSumCurrency, when present, must match the record (RUR is the rouble)', async () => {
     const ok = await setup();
     expect(await (await handleResultUrl(get(`${ok.sign().query}&OutSumCurrency=RUR`), ok.deps)).text()).toBe(
-      `OK${ok.record.invId}`,
+      `OK${ok.record.invoiceId}`,
     );
     const bad = await setup();
     await expectBadRequest(await handleResultUrl(get(`${bad.sign().query}&OutSumCurrency=USD`), bad.deps));
@@ -256,7 +261,7 @@ describe('handleResultUrl: happy path', () => {
   test('createResultUrlHandler binds the dependencies', async () => {
     const { deps, record, sign } = await setup();
     const handler = createResultUrlHandler(deps);
-    expect(await (await handler(get(sign().query))).text()).toBe(`OK${record.invId}`);
+    expect(await (await handler(get(sign().query))).text()).toBe(`OK${record.invoiceId}`);
   });
 });
 
@@ -264,12 +269,12 @@ describe('handleResultUrl: exactly once', () => {
   test('a replay of a paid invoice answers OK{InvId} again; the transition happened once', async () => {
     const { deps, ledger, record, sign, paidCalls, logger } = await setup();
     const query = sign().query;
-    expect(await (await handleResultUrl(get(query), deps)).text()).toBe(`OK${record.invId}`);
-    expect(await (await handleResultUrl(post(sign().body), deps)).text()).toBe(`OK${record.invId}`);
-    expect(await (await handleResultUrl(get(query), deps)).text()).toBe(`OK${record.invId}`);
+    expect(await (await handleResultUrl(get(query), deps)).text()).toBe(`OK${record.invoiceId}`);
+    expect(await (await handleResultUrl(post(sign().body), deps)).text()).toBe(`OK${record.invoiceId}`);
+    expect(await (await handleResultUrl(get(query), deps)).text()).toBe(`OK${record.invoiceId}`);
     expect(ledger.applied).toBe(1);
     expect(paidCalls.map((c) => c.context.firstTime)).toEqual([true, false, false]);
-    expect(logger.codes()).toEqual(['RESULT_URL_PAID', 'RESULT_URL_REPLAY', 'RESULT_URL_REPLAY']);
+    expect(logger.codes()).toEqual(['PAYMENT_PAID', 'PAYMENT_REPLAY', 'PAYMENT_REPLAY']);
   });
 
   test('50 concurrent duplicates: 50 × OK{InvId}, exactly one applied transition, one first-time onPaid', async () => {
@@ -279,12 +284,12 @@ describe('handleResultUrl: exactly once', () => {
       Array.from({ length: 50 }, (_, i) => handleResultUrl(i % 2 ? get(signed.query) : post(signed.body), deps)),
     );
     const bodies = await Promise.all(responses.map((r) => r.text()));
-    expect(bodies).toEqual(Array.from({ length: 50 }, () => `OK${record.invId}`));
+    expect(bodies).toEqual(Array.from({ length: 50 }, () => `OK${record.invoiceId}`));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(ledger.applied).toBe(1);
     expect(paidCalls.filter((c) => c.context.firstTime)).toHaveLength(1);
     expect(paidCalls).toHaveLength(50);
-    expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+    expect((await ledger.find(key(record)))?.state).toBe('paid');
   });
 
   test('onPaid failing answers 500 (Robokassa retries), keeps the record paid, and the retry succeeds', async () => {
@@ -301,34 +306,34 @@ describe('handleResultUrl: exactly once', () => {
     const first = await handleResultUrl(get(sign().query), withFlakyOnPaid);
     expect(first.status).toBe(500);
     expect(await first.text()).toBe('internal error');
-    expect((await ledger.findByInvId(record.invId))?.state).toBe('paid');
+    expect((await ledger.find(key(record)))?.state).toBe('paid');
     expect(logger.lines.at(-1)).toMatchObject({ level: 'error', code: 'ON_PAID_FAILED' });
 
     fail = false;
     const retry = await handleResultUrl(get(sign().query), withFlakyOnPaid);
-    expect(await retry.text()).toBe(`OK${record.invId}`);
+    expect(await retry.text()).toBe(`OK${record.invoiceId}`);
     expect(calls).toEqual([true, false]);
     expect(ledger.applied).toBe(1);
   });
 
   test('a refunded record: OK{InvId} (the payment did happen), no transition, no onPaid', async () => {
     const { deps, ledger, record, sign, paidCalls, logger } = await setup();
-    await ledger.transition({ invId: record.invId, from: ['pending'], to: 'paid', source: 'reconcile' });
-    await ledger.transition({ invId: record.invId, from: ['paid'], to: 'refunded', source: 'refund' });
+    await ledger.transition({ ...key(record), from: ['pending'], to: 'paid', source: 'reconcile' });
+    await ledger.transition({ ...key(record), from: ['paid'], to: 'refunded', source: 'refund' });
     const before = ledger.applied;
-    expect(await (await handleResultUrl(get(sign().query), deps)).text()).toBe(`OK${record.invId}`);
+    expect(await (await handleResultUrl(get(sign().query), deps)).text()).toBe(`OK${record.invoiceId}`);
     expect(ledger.applied).toBe(before);
     expect(paidCalls).toHaveLength(0);
-    expect(logger.codes()).toEqual(['RESULT_URL_AFTER_REFUND']);
+    expect(logger.codes()).toEqual(['PAYMENT_AFTER_REFUND']);
   });
 
   test.each(['cancelled', 'failed'] as const)(
     'a %s record: 400 and an error log, the state is kept for a human to resolve',
     async (state) => {
       const { deps, ledger, record, sign, paidCalls, logger } = await setup();
-      await ledger.transition({ invId: record.invId, from: ['pending'], to: state, source: 'cancel' });
+      await ledger.transition({ ...key(record), from: ['pending'], to: state, source: 'cancel' });
       await expectBadRequest(await handleResultUrl(get(sign().query), deps));
-      expect((await ledger.findByInvId(record.invId))?.state).toBe(state);
+      expect((await ledger.find(key(record)))?.state).toBe(state);
       expect(paidCalls).toHaveLength(0);
       expect(logger.lines.at(-1)).toMatchObject({ level: 'error', code: 'CALLBACK_STATE_CONFLICT' });
     },
@@ -375,7 +380,7 @@ describe('handleResultUrl: bad input changes nothing', () => {
     await expectUnchanged(
       ({ config, record }) => {
         const swapped = makeConfig({ password2: config.password1.reveal() });
-        return get(signResultCallback(swapped, { outSum: record.amount, invId: record.invId }).query);
+        return get(signResultCallback(swapped, { outSum: record.amount, invId: Number(record.invoiceId) }).query);
       },
       'SIGNATURE_MISMATCH',
       'warn',
@@ -394,11 +399,11 @@ describe('handleResultUrl: bad input changes nothing', () => {
     );
   });
 
-  test('unknown InvId with a forged signature: 400 and a warning', async () => {
+  test('unknown InvId with a forged signature: 400 and an error (an unknown invoice is always UNKNOWN_INVOICE)', async () => {
     await expectUnchanged(
       () => get(`OutSum=10.000000&InvId=999999&SignatureValue=${'A'.repeat(32)}`),
-      'SIGNATURE_MISMATCH',
-      'warn',
+      'UNKNOWN_INVOICE',
+      'error',
     );
   });
 
@@ -496,7 +501,7 @@ describe('handleResultUrl: server-side failures answer 500 so Robokassa retries'
     const { deps, sign, logger } = await setup();
     const down: PaymentLedger = {
       ...deps.ledger,
-      findByInvId: async () => {
+      find: async () => {
         throw new Error('connection refused');
       },
     };

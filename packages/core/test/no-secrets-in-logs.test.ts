@@ -3,16 +3,18 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   createJsonConsoleLogger,
   createMemoryLedger,
-  createRobokassaConfig,
   guardLogger,
-  handleResultUrl,
   type Logger,
-  parseFailRedirect,
   parseMoney,
   redactLogFields,
+} from '../src/index.js';
+import {
+  createRobokassaConfig,
+  handleResultUrl,
+  parseFailRedirect,
   verifyResultCallback,
   verifySuccessRedirect,
-} from '../src/index.js';
+} from '../src/robokassa/index.js';
 import { signResultCallback, signSuccessRedirect } from '../src/testing/index.js';
 import { capturedOutput, leaksIn, registerSecret, SUITE_PASSWORDS } from './support/capture-output.js';
 
@@ -78,11 +80,18 @@ function recordingLogger(): Logger & { lines: string[] } {
 }
 
 async function scenario(logger: Logger | undefined): Promise<string[]> {
-  const ledger = createMemoryLedger({ firstInvId: 500 });
-  const real = await ledger.create({ reference: 'r', amount: parseMoney('100.00'), isTest: false });
-  const test = await ledger.create({ reference: 't', amount: parseMoney('100.00'), isTest: true });
-  const cancelled = await ledger.create({ reference: 'c', amount: parseMoney('100.00'), isTest: false });
-  await ledger.transition({ invId: cancelled.invId, from: ['pending'], to: 'cancelled', source: 'cancel' });
+  const ledger = createMemoryLedger({ firstInvoiceNumber: 500 });
+  const gateway = 'robokassa' as const;
+  const real = await ledger.create({ gateway, reference: 'r', amount: parseMoney('100.00'), isTest: false });
+  const test = await ledger.create({ gateway, reference: 't', amount: parseMoney('100.00'), isTest: true });
+  const cancelled = await ledger.create({ gateway, reference: 'c', amount: parseMoney('100.00'), isTest: false });
+  await ledger.transition({
+    gateway,
+    invoiceId: cancelled.invoiceId,
+    from: ['pending'],
+    to: 'cancelled',
+    source: 'cancel',
+  });
   let failOnce = true;
   const deps = {
     config,
@@ -99,19 +108,21 @@ async function scenario(logger: Logger | undefined): Promise<string[]> {
   const base = 'https://shop.example/result';
   const good = signResultCallback(config, {
     outSum: real.amount,
-    invId: real.invId,
+    invId: Number(real.invoiceId),
     shp: { Shp_p: PASSWORDS.password1 },
   });
-  const goodTest = signResultCallback(config, { outSum: test.amount, invId: test.invId, isTest: true });
+  const goodTest = signResultCallback(config, { outSum: test.amount, invId: Number(test.invoiceId), isTest: true });
   const requests: Request[] = [
     new Request(`${base}?${good.query}`), // onPaid fails → 500
     new Request(`${base}?${good.query}`), // retry → OK
     new Request(base, { method: 'POST', body: good.form }), // replay
     new Request(`${base}?${goodTest.query}`),
     new Request(`${base}?${good.query.replace('OutSum=100', 'OutSum=101')}`),
-    new Request(`${base}?${signResultCallback(config, { outSum: '1.00', invId: real.invId }).query}`),
+    new Request(`${base}?${signResultCallback(config, { outSum: '1.00', invId: Number(real.invoiceId) }).query}`),
     new Request(`${base}?${signResultCallback(config, { outSum: '1.00', invId: 9999 }).query}`),
-    new Request(`${base}?${signResultCallback(config, { outSum: '100.00', invId: cancelled.invId }).query}`),
+    new Request(
+      `${base}?${signResultCallback(config, { outSum: '100.00', invId: Number(cancelled.invoiceId) }).query}`,
+    ),
     new Request(
       `${base}?OutSum=1&InvId=1&SignatureValue=${encodeURIComponent(PASSWORDS.password2)}&password=${encodeURIComponent(PASSWORDS.password2)}`,
     ),
@@ -214,7 +225,7 @@ describe('the suite-wide output capture (test/support/capture-output.ts, a setup
     // A real handler run with the default console logger: an unknown InvId logs UNKNOWN_INVOICE at error level.
     const secret = registerSecret(`generated-${crypto.randomUUID()}`);
     const generated = createRobokassaConfig({ login: 'demo', password1: 'unused-p1', password2: secret });
-    const ledger = createMemoryLedger({ firstInvId: 900 });
+    const ledger = createMemoryLedger({ firstInvoiceNumber: 900 });
     const signed = signResultCallback(generated, { outSum: '5.00', invId: 4242 });
     const response = await handleResultUrl(new Request(`https://shop.example/r?${signed.query}`), {
       config: generated,
@@ -226,7 +237,12 @@ describe('the suite-wide output capture (test/support/capture-output.ts, a setup
     expect(seen).toContain(`${marker} stdout`);
     expect(seen).toContain(`${marker} stderr bytes`);
     const logged = seen.split('\n').find((line) => line.includes('"code":"UNKNOWN_INVOICE"'));
-    expect(JSON.parse(logged ?? '{}')).toMatchObject({ level: 'error', code: 'UNKNOWN_INVOICE', invId: 4242 });
+    expect(JSON.parse(logged ?? '{}')).toMatchObject({
+      level: 'error',
+      code: 'UNKNOWN_INVOICE',
+      gateway: 'robokassa',
+      invoiceId: '4242',
+    });
     expect(leaksIn(seen)).toEqual([]);
   });
 

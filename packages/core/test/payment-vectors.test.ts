@@ -9,7 +9,7 @@ import { buildPaymentRequest, type PaymentRequest, paymentSignatureBase } from '
 import { loadVectors, type Vector } from './support/vectors.js';
 
 /**
- * The public vectors (shared/vectors/robokassa.json) that describe a payment request, reproduced through the public
+ * The public vectors (test/vectors/robokassa.json) that describe a payment request, reproduced through the public
  * API. Where a vector's inputs cannot be expressed by `buildPaymentRequest` on purpose (an empty InvId, a raw `@` in
  * a Shp value, raw Receipt JSON), the base is pinned with `paymentSignatureBase` and the deliberate difference of
  * the builder is asserted, with the rule it follows (docs/payment.md, docs/receipt.md).

@@ -1,12 +1,12 @@
 import { createHmac, generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { isKassaError } from '../src/index.js';
 import {
   DEFAULT_RESULT_URL2_MAX_AGE_SECONDS,
-  isKassaError,
   resultUrl2PublicKey,
   type VerifyResultUrl2Options,
   verifyResultUrl2,
-} from '../src/index.js';
+} from '../src/robokassa/index.js';
 import { resultUrl2Payload, signResultUrl2Jws } from '../src/testing/index.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The public test vectors in ../shared/vectors/robokassa.json (beside the repo, as in CI). */
+/** The public test vectors, copied into the repository (test/vectors/robokassa.json) so a clone stands alone. */
 export interface Vector {
   source: string;
   description: string;
@@ -10,7 +10,7 @@ export interface Vector {
   verified: boolean;
 }
 
-export const VECTORS_PATH = fileURLToPath(new URL('../../../../../shared/vectors/robokassa.json', import.meta.url));
+export const VECTORS_PATH = fileURLToPath(new URL('../vectors/robokassa.json', import.meta.url));
 
 export function loadVectors(): Vector[] {
   return JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as Vector[];
