@@ -396,33 +396,26 @@ export function checkReceiptTotal(receipt: Receipt, outSum: Money): void {
   }
 }
 
-/** The exact JSON number text of an amount: `100.10` → `100.1`, `100.00` → `100`, `0.01` → `0.01`. */
-function amountJson(money: Money): string {
-  const text = formatMoney(money);
-  if (text.indexOf('.') === -1) return text;
-  const trimmed = text.replace(/0+$/, '');
-  return trimmed.endsWith('.') ? trimmed.slice(0, -1) : trimmed;
-}
-
 /**
- * The compact JSON of a receipt with a fixed key order and exact decimal numbers; non-ASCII is written as is.
- * Strings are escaped by `JSON.stringify` (quotes, backslashes, control characters).
+ * The compact JSON of a receipt with a fixed key order (the order below) and exact decimal numbers; non-ASCII is
+ * written as is. Amounts (at most 10 digits, two decimals) and quantities (5 + 3 digits) are exact as doubles and
+ * `JSON.stringify` writes them in their shortest form: `100.10` → `100.1`, `100.00` → `100`, `0.001` → `0.001`.
  */
 export function serializeReceipt(receipt: Receipt): string {
-  let out = receipt.sno === undefined ? '{"items":[' : `{"sno":"${receipt.sno}","items":[`;
-  let first = true;
-  for (const item of receipt.items) {
-    if (!first) out += ',';
-    first = false;
-    out += `{"name":${JSON.stringify(item.name)},"quantity":${item.quantity},"sum":${amountJson(item.sum)}`;
-    if (item.cost !== undefined) out += `,"cost":${amountJson(item.cost)}`;
-    if (item.payment_method !== undefined) out += `,"payment_method":"${item.payment_method}"`;
-    if (item.payment_object !== undefined) out += `,"payment_object":"${item.payment_object}"`;
-    out += `,"tax":"${item.tax}"`;
-    if (item.nomenclature_code !== undefined) out += `,"nomenclature_code":${JSON.stringify(item.nomenclature_code)}`;
-    out += '}';
-  }
-  return `${out}]}`;
+  const amount = (money: Money) => Number(formatMoney(money));
+  return JSON.stringify({
+    sno: receipt.sno,
+    items: receipt.items.map((item) => ({
+      name: item.name,
+      quantity: Number(item.quantity),
+      sum: amount(item.sum),
+      cost: item.cost === undefined ? undefined : amount(item.cost),
+      payment_method: item.payment_method,
+      payment_object: item.payment_object,
+      tax: item.tax,
+      nomenclature_code: item.nomenclature_code,
+    })),
+  });
 }
 
 /**
