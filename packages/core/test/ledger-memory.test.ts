@@ -1,10 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { createMemoryLedger, isKassaError, MAX_INV_ID } from '../src/index.js';
+import { isKassaError } from '../src/errors.js';
+import { createMemoryLedger, MAX_ALLOCATED_INVOICE_ID } from '../src/ledger/index.js';
 import { runPaymentLedgerContract } from '../src/testing/index.js';
 
 runPaymentLedgerContract({ name: 'memory', create: async () => createMemoryLedger() }, { describe, test, expect });
 runPaymentLedgerContract(
-  { name: 'memory, InvIds from 1000000', create: async () => createMemoryLedger({ firstInvId: 1_000_000 }) },
+  {
+    name: 'memory, invoice numbers from 1000000',
+    create: async () => createMemoryLedger({ firstInvoiceNumber: 1_000_000 }),
+  },
   { describe, test, expect },
 );
 
@@ -19,64 +23,64 @@ async function thrownBy(promise: Promise<unknown>): Promise<unknown> {
 
 describe('createMemoryLedger specifics', () => {
   const rub = (minor: bigint) => ({ currency: 'RUB' as const, minor });
-
-  test('InvIds start at the configured value and count up', async () => {
-    const ledger = createMemoryLedger({ firstInvId: 500 });
-    const a = await ledger.create({ reference: 'a', amount: rub(100n), isTest: false });
-    const b = await ledger.create({ reference: 'b', amount: rub(100n), isTest: false });
-    expect([a.invId, b.invId]).toEqual([500, 501]);
+  const payment = (reference: string, extra: { gateway?: 'robokassa' | 'assist'; invoiceId?: string } = {}) => ({
+    gateway: 'robokassa' as const,
+    reference,
+    amount: rub(100n),
+    isTest: false,
+    ...extra,
   });
 
-  test('an out-of-range first InvId or explicit InvId is refused', async () => {
-    expect(() => createMemoryLedger({ firstInvId: 0 })).toThrow(/InvId/);
-    const ledger = createMemoryLedger();
-    for (const invId of [0, -1, 1.5, MAX_INV_ID + 1]) {
-      const error = await thrownBy(ledger.create({ reference: 'x', amount: rub(1n), isTest: false, invId }));
-      expect(isKassaError(error, 'INVOICE_ID_OUT_OF_RANGE')).toBe(true);
+  test('invoice numbers start at the configured value and count up across gateways', async () => {
+    const ledger = createMemoryLedger({ firstInvoiceNumber: 500 });
+    const a = await ledger.create(payment('a'));
+    const b = await ledger.create(payment('b', { gateway: 'assist' }));
+    const c = await ledger.create(payment('c'));
+    expect([a.invoiceId, b.invoiceId, c.invoiceId]).toEqual(['500', '501', '502']);
+  });
+
+  test('an out-of-range first invoice number is refused', () => {
+    for (const first of [0, -1, 1.5, MAX_ALLOCATED_INVOICE_ID + 1]) {
+      expect(() => createMemoryLedger({ firstInvoiceNumber: first })).toThrow(/first invoice number/);
     }
   });
 
-  test('the InvId space running out is an error, not a reuse', async () => {
-    const ledger = createMemoryLedger({ firstInvId: MAX_INV_ID });
-    await ledger.create({ reference: 'last', amount: rub(1n), isTest: false });
-    const error = await thrownBy(ledger.create({ reference: 'one-too-many', amount: rub(1n), isTest: false }));
+  test('the number space running out is an error, not a reuse', async () => {
+    const ledger = createMemoryLedger({ firstInvoiceNumber: MAX_ALLOCATED_INVOICE_ID });
+    const last = await ledger.create(payment('last'));
+    expect(last.invoiceId).toBe(String(MAX_ALLOCATED_INVOICE_ID));
+    const error = await thrownBy(ledger.create(payment('one-too-many', { gateway: 'assist' })));
     expect(isKassaError(error, 'LEDGER_CONFLICT')).toBe(true);
-  });
-
-  test('invalid new payments and transition requests are refused with stable codes', async () => {
-    const ledger = createMemoryLedger();
-    const bad = [
-      { reference: '', amount: rub(1n), isTest: false },
-      { reference: 'zero', amount: rub(0n), isTest: false },
-      { reference: 'float', amount: { currency: 'RUB', minor: 1.5 }, isTest: false },
-      { reference: 'currency', amount: { currency: 'XXX', minor: 1n }, isTest: false },
-    ];
-    for (const payment of bad) {
-      // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input from an untyped caller
-      const error = await thrownBy(ledger.create(payment as any));
-      expect(isKassaError(error, 'PAYMENT_INVALID')).toBe(true);
-    }
-    const record = await ledger.create({ reference: 'ok', amount: rub(1n), isTest: false });
-    const error = await thrownBy(
-      // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input from an untyped caller
-      ledger.transition({ invId: record.invId, from: [], to: 'shipped' as any, source: 'admin' }),
-    );
-    expect(isKassaError(error, 'INVALID_TRANSITION')).toBe(true);
+    // Explicit ids still work.
+    expect((await ledger.create(payment('explicit', { gateway: 'assist', invoiceId: 'A-1' }))).invoiceId).toBe('A-1');
   });
 
   test('timestamps come from the injected clock; records are frozen snapshots', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const ledger = createMemoryLedger({ now: () => now });
-    const record = await ledger.create({ reference: 'clock', amount: rub(100n), isTest: false });
+    const record = await ledger.create({ ...payment('clock'), details: { a: '1' } });
     expect(record.createdAt.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     now = new Date('2026-01-02T00:00:00Z');
-    const paid = await ledger.transition({ invId: record.invId, from: ['pending'], to: 'paid', source: 'result_url' });
+    const key = { gateway: record.gateway, invoiceId: record.invoiceId };
+    const paid = await ledger.transition({ ...key, from: ['pending'], to: 'paid', source: 'notification' });
     expect(paid.record?.updatedAt.toISOString()).toBe('2026-01-02T00:00:00.000Z');
     expect(paid.record?.createdAt.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(Object.isFrozen(record)).toBe(true);
+    expect(Object.isFrozen(record.details)).toBe(true);
     expect(() => {
       (record as { state: string }).state = 'refunded';
     }).toThrow();
-    expect(ledger.snapshot().map((r) => r.state)).toEqual(['paid']);
+    expect(() => {
+      (record.details as Record<string, string>)['a'] = '2';
+    }).toThrow();
+    expect(ledger.snapshot().map((r) => [r.state, r.details])).toEqual([['paid', { a: '1' }]]);
+  });
+
+  test('snapshot lists every record in creation order', async () => {
+    const ledger = createMemoryLedger();
+    await ledger.create(payment('one', { gateway: 'assist', invoiceId: 'Z' }));
+    await ledger.create(payment('two'));
+    await ledger.create(payment('three', { gateway: 'assist', invoiceId: 'A' }));
+    expect(ledger.snapshot().map((r) => r.reference)).toEqual(['one', 'two', 'three']);
   });
 });

@@ -1,65 +1,82 @@
-import { z } from 'zod';
 import { KassaError } from '../errors.js';
-import { CURRENCY_EXPONENTS, type CurrencyCode, MAX_MINOR_UNITS, type Money } from '../money.js';
+import type { Money } from '../money.js';
 import {
+  type GatewayId,
+  type InvoiceKey,
+  type ListStaleOptions,
+  MAX_ALLOCATED_INVOICE_ID,
   type NewPayment,
-  PAYMENT_STATES,
   type PaymentLedger,
   type PaymentRecord,
   type PaymentState,
   type TransitionRequest,
   type TransitionResult,
+  type TransitionSource,
 } from './port.js';
-
-/** Robokassa InvIds as the shop allocates them (DOC-params; the int32 range older libraries and plugins use). */
-export const MAX_INV_ID = 2 ** 31 - 1;
+import {
+  checkNewPayment,
+  checkSettled,
+  checkTransition,
+  copyDetails,
+  isInvoiceKey,
+  normalizeLimit,
+  patchFits,
+  patchMismatch,
+} from './validate.js';
 
 export interface MemoryLedgerOptions {
-  /** The first InvId to allocate. Default 1. */
-  firstInvId?: number;
+  /** The first number to allocate as an invoice id. Default 1. */
+  firstInvoiceNumber?: number;
   /** The clock used for `createdAt`/`updatedAt`. Default: the system clock. */
   now?: () => Date;
 }
 
 /** The memory ledger plus a read-only view of everything in it (for tests: "the ledger did not change"). */
 export interface MemoryLedger extends PaymentLedger {
+  /** Every record, in creation order. */
   snapshot(): PaymentRecord[];
 }
 
-const currencySchema = z.enum(Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]]);
-const moneySchema = z.object({ currency: currencySchema, minor: z.bigint().min(1n).max(MAX_MINOR_UNITS) });
+interface Stored {
+  record: PaymentRecord;
+  /** Creation order: breaks ties between equal timestamps, as the SQL adapter's allocated number does. */
+  seq: number;
+  lastSource?: TransitionSource;
+}
 
-const newPaymentSchema = z.object({
-  reference: z.string().min(1).max(255),
-  amount: moneySchema,
-  isTest: z.boolean(),
-  invId: z.number().optional(),
-});
-
-const transitionSchema = z.object({
-  invId: z.number(),
-  from: z.array(z.enum(PAYMENT_STATES)).min(1),
-  to: z.enum(PAYMENT_STATES),
-  source: z.string().min(1),
-});
-
-function checkInvId(invId: number): void {
-  if (!Number.isSafeInteger(invId) || invId < 1 || invId > MAX_INV_ID) {
-    throw new KassaError('INVOICE_ID_OUT_OF_RANGE', `InvId must be an integer from 1 to ${MAX_INV_ID}`, {
-      details: { invId: String(invId) },
-    });
+function checkFirstNumber(value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ALLOCATED_INVOICE_ID) {
+    throw new KassaError(
+      'INVOICE_ID_OUT_OF_RANGE',
+      `The first invoice number must be an integer from 1 to ${MAX_ALLOCATED_INVOICE_ID}`,
+      { details: { firstInvoiceNumber: String(value) } },
+    );
   }
+}
+
+function freezeMoney(money: Money): Money {
+  return Object.freeze({ currency: money.currency, minor: money.minor });
 }
 
 function freezeRecord(record: PaymentRecord): PaymentRecord {
   return Object.freeze({
-    ...record,
-    amount: Object.freeze({ ...record.amount }),
-    refunded: Object.freeze({ ...record.refunded }),
+    gateway: record.gateway,
+    invoiceId: record.invoiceId,
+    reference: record.reference,
+    amount: freezeMoney(record.amount),
+    isTest: record.isTest,
+    state: record.state,
+    refunded: freezeMoney(record.refunded),
+    refundPending: record.refundPending && freezeMoney(record.refundPending),
+    details: Object.freeze(copyDetails(record.details)),
+    settledState: record.settledState,
     createdAt: new Date(record.createdAt.getTime()),
     updatedAt: new Date(record.updatedAt.getTime()),
   });
 }
+
+const keyOf = (gateway: GatewayId, invoiceId: string) => `${gateway}\u0000${invoiceId}`;
+const byAge = (a: Stored, b: Stored) => a.record.updatedAt.getTime() - b.record.updatedAt.getTime() || a.seq - b.seq;
 
 /** Lets other callers run between "read" and "write", as a database round trip would. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -67,119 +84,156 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * An in-memory `PaymentLedger` for tests and the sandbox-free demo. Transitions are atomic within this process (the
  * compare-and-set runs without an `await` in between); nothing survives a restart and nothing is shared between
- * processes. Production adapters must use the database (a conditional `UPDATE … WHERE state = ANY($from)`, a
- * sequence for InvIds) and pass the contract battery in `@kassa/core/testing`.
+ * processes. Production stores use `SqlLedger` (or their own adapter passing the contract battery in
+ * `@kassa/core/testing`).
+ *
+ * Allocated invoice ids come from one counter shared by every gateway (so they are unique across gateways too),
+ * skip ids a gateway already holds, and are never reused.
  */
 export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLedger {
-  const firstInvId = options.firstInvId ?? 1;
-  checkInvId(firstInvId);
+  const firstNumber = options.firstInvoiceNumber ?? 1;
+  checkFirstNumber(firstNumber);
   const now = options.now ?? (() => new Date());
-  const byInvId = new Map<number, PaymentRecord>();
-  /** InvIds handed out or taken explicitly, kept even if a record were ever removed: never reused. */
-  const used = new Set<number>();
-  let next = firstInvId;
+  const records = new Map<string, Stored>();
+  /** Keys handed out or taken explicitly, kept even if a record were ever removed: never reused. */
+  const used = new Set<string>();
+  let next = firstNumber;
+  let seq = 0;
 
-  function allocate(): number {
-    while (used.has(next)) next += 1;
-    if (next > MAX_INV_ID) throw new KassaError('LEDGER_CONFLICT', 'The InvId range is exhausted');
-    const invId = next;
+  function allocate(gateway: GatewayId): string {
+    while (next <= MAX_ALLOCATED_INVOICE_ID && used.has(keyOf(gateway, String(next)))) next += 1;
+    if (next > MAX_ALLOCATED_INVOICE_ID) {
+      throw new KassaError('LEDGER_CONFLICT', 'The invoice number range is exhausted', {
+        details: { max: MAX_ALLOCATED_INVOICE_ID },
+      });
+    }
+    const id = String(next);
     next += 1;
-    return invId;
+    return id;
+  }
+
+  function sorted(filter: (stored: Stored) => boolean, limit: number): PaymentRecord[] {
+    return [...records.values()]
+      .filter(filter)
+      .sort(byAge)
+      .slice(0, normalizeLimit(limit))
+      .map((s) => freezeRecord(s.record));
   }
 
   return {
     async create(payment: NewPayment): Promise<PaymentRecord> {
-      const parsed = newPaymentSchema.safeParse(payment);
-      if (!parsed.success) {
-        throw new KassaError('PAYMENT_INVALID', 'Invalid new payment for the ledger', {
-          details: { fields: parsed.error.issues.map((i) => i.path.join('.') || '(root)') },
-        });
-      }
+      checkNewPayment(payment);
       await tick();
-      const input = parsed.data;
-      let invId: number;
-      if (input.invId !== undefined) {
-        checkInvId(input.invId);
-        if (used.has(input.invId)) {
-          throw new KassaError('LEDGER_CONFLICT', 'This InvId is already taken', { details: { invId: input.invId } });
+      let invoiceId: string;
+      if (payment.invoiceId !== undefined) {
+        if (used.has(keyOf(payment.gateway, payment.invoiceId))) {
+          throw new KassaError('LEDGER_CONFLICT', 'This invoice id is already taken for the gateway', {
+            details: { gateway: payment.gateway, invoiceId: payment.invoiceId },
+          });
         }
-        invId = input.invId;
+        invoiceId = payment.invoiceId;
       } else {
-        invId = allocate();
+        invoiceId = allocate(payment.gateway);
       }
-      used.add(invId);
+      const key = keyOf(payment.gateway, invoiceId);
+      used.add(key);
       const at = now();
-      const amount: Money = { currency: input.amount.currency, minor: input.amount.minor };
       const record = freezeRecord({
-        invId,
-        reference: input.reference,
-        amount,
-        isTest: input.isTest,
+        gateway: payment.gateway,
+        invoiceId,
+        reference: payment.reference,
+        amount: payment.amount,
+        isTest: payment.isTest,
         state: 'pending',
-        refunded: { currency: amount.currency, minor: 0n },
+        refunded: { currency: payment.amount.currency, minor: 0n },
+        refundPending: undefined,
+        details: copyDetails(payment.details),
+        settledState: undefined,
         createdAt: at,
         updatedAt: at,
       });
-      byInvId.set(invId, record);
+      seq += 1;
+      records.set(key, { record, seq });
       return freezeRecord(record);
     },
 
-    async findByInvId(invId: number): Promise<PaymentRecord | undefined> {
+    async find(key: InvoiceKey): Promise<PaymentRecord | undefined> {
       await tick();
-      const record = byInvId.get(invId);
-      return record && freezeRecord(record);
+      if (!isInvoiceKey(key)) return undefined;
+      const stored = records.get(keyOf(key.gateway, key.invoiceId));
+      return stored && freezeRecord(stored.record);
     },
 
     async findByReference(reference: string): Promise<PaymentRecord | undefined> {
       await tick();
       // The most recently created record wins (a platform may start a new attempt for the same reference).
-      let found: PaymentRecord | undefined;
-      for (const record of byInvId.values()) {
-        if (record.reference !== reference) continue;
-        if (!found || record.createdAt.getTime() >= found.createdAt.getTime()) found = record;
+      let found: Stored | undefined;
+      for (const stored of records.values()) {
+        if (stored.record.reference !== reference) continue;
+        const t = stored.record.createdAt.getTime();
+        const best = found?.record.createdAt.getTime();
+        if (!found || best === undefined || t > best || (t === best && stored.seq > found.seq)) found = stored;
       }
-      return found && freezeRecord(found);
+      return found && freezeRecord(found.record);
     },
 
     async transition(request: TransitionRequest): Promise<TransitionResult> {
-      const parsed = transitionSchema.safeParse(request);
-      if (!parsed.success) {
-        throw new KassaError('INVALID_TRANSITION', 'Invalid transition request', {
-          details: { fields: parsed.error.issues.map((i) => i.path.join('.') || '(root)') },
-        });
-      }
+      checkTransition(request);
       await tick();
       // From here to the `set` there is no await: the compare-and-set is atomic within the process.
-      const current = byInvId.get(request.invId);
-      if (!current) return { applied: false, record: undefined };
+      const stored = records.get(keyOf(request.gateway, request.invoiceId));
+      if (!stored) return { applied: false, record: undefined };
+      const current = stored.record;
       if (!request.from.includes(current.state)) return { applied: false, record: freezeRecord(current) };
       const patch = request.patch ?? {};
-      const next: PaymentRecord = freezeRecord({
+      if (!patchFits(patch, current.amount)) throw patchMismatch(request, current.amount);
+      const updated = freezeRecord({
         ...current,
-        state: request.to as PaymentState,
-        opKey: patch.opKey ?? current.opKey,
-        paymentMethod: patch.paymentMethod ?? current.paymentMethod,
-        incCurrLabel: patch.incCurrLabel ?? current.incCurrLabel,
-        fee: patch.fee ?? current.fee,
+        state: request.to,
         refunded: patch.refunded ?? current.refunded,
+        refundPending: request.to === 'refund_requested' ? (patch.refundPending ?? undefined) : undefined,
+        details: { ...current.details, ...copyDetails(patch.details) },
         updatedAt: now(),
       });
-      byInvId.set(request.invId, next);
-      return { applied: true, record: freezeRecord(next) };
+      stored.record = updated;
+      stored.lastSource = request.source;
+      return { applied: true, record: freezeRecord(updated) };
     },
 
-    async listStale({ states, olderThan, limit }): Promise<PaymentRecord[]> {
+    async markSettled(key: InvoiceKey, state: PaymentState): Promise<void> {
+      checkSettled(key, state);
       await tick();
-      const cutoff = olderThan.getTime();
-      return [...byInvId.values()]
-        .filter((r) => states.includes(r.state) && r.updatedAt.getTime() < cutoff)
-        .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.invId - b.invId)
-        .slice(0, Math.max(0, Math.floor(limit)))
-        .map(freezeRecord);
+      const stored = records.get(keyOf(key.gateway, key.invoiceId));
+      if (stored) stored.record = freezeRecord({ ...stored.record, settledState: state });
+    },
+
+    async listStale(options: ListStaleOptions): Promise<PaymentRecord[]> {
+      await tick();
+      const { states, olderThan, gateway } = options;
+      const cutoff = olderThan instanceof Date ? olderThan.getTime() : Number.NaN;
+      return sorted(
+        ({ record: r }) =>
+          states.includes(r.state) &&
+          r.updatedAt.getTime() < cutoff &&
+          (gateway === undefined || r.gateway === gateway),
+        options.limit,
+      );
+    },
+
+    async listUnsettled(options: { limit: number; gateway?: GatewayId | undefined }): Promise<PaymentRecord[]> {
+      await tick();
+      const { gateway } = options;
+      return sorted(
+        ({ record: r }) =>
+          (r.state === 'paid' || r.state === 'held') &&
+          r.settledState !== r.state &&
+          (gateway === undefined || r.gateway === gateway),
+        options.limit,
+      );
     },
 
     snapshot(): PaymentRecord[] {
-      return [...byInvId.values()].sort((a, b) => a.invId - b.invId).map(freezeRecord);
+      return [...records.values()].sort((a, b) => a.seq - b.seq).map((s) => freezeRecord(s.record));
     },
   };
 }
