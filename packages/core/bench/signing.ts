@@ -12,19 +12,17 @@
  */
 import { createHash } from 'node:crypto';
 import { Robokassa } from '@dev-aces/robokassa';
+import { createJsonConsoleLogger, type PaymentLedger, type PaymentRecord, silentLogger } from '@kassa/core';
+import { createAssistConfig, verifyAssistNotification } from '@kassa/core/assist';
 import {
   buildPaymentRequest,
-  createJsonConsoleLogger,
   createRobokassaConfig,
   handleResultUrl,
-  type PaymentLedger,
-  type PaymentRecord,
   paymentSignature,
   paymentSignatureBase,
   type ResultUrlHandlerDeps,
-  silentLogger,
   verifyResultCallback,
-} from '@kassa/core';
+} from '@kassa/core/robokassa';
 import { Bench } from 'tinybench';
 
 const login = 'my_merchant_login';
@@ -80,7 +78,9 @@ const resultRequest = new Request(
   })}`,
 );
 const paidRecord: PaymentRecord = Object.freeze({
-  invId: 42,
+  gateway: 'robokassa' as const,
+  invoiceId: '42',
+  details: Object.freeze({}),
   reference: 'order-42',
   amount: Object.freeze({ currency: 'RUB' as const, minor: 150000n }),
   isTest: false,
@@ -91,12 +91,36 @@ const paidRecord: PaymentRecord = Object.freeze({
 });
 const refuse = () => Promise.reject(new Error('a replay must not reach this'));
 const paidLedger: PaymentLedger = {
-  findByInvId: (invId) => Promise.resolve(invId === 42 ? paidRecord : undefined),
+  find: (key) => Promise.resolve(key.gateway === 'robokassa' && key.invoiceId === '42' ? paidRecord : undefined),
   create: refuse,
   findByReference: refuse,
   transition: refuse,
+  markSettled: refuse,
   listStale: refuse,
+  listUnsettled: refuse,
 };
+
+// Assist (issue #9): a notification's checkvalue is UPPER(md5(UPPER(md5(secret)) + UPPER(md5(x)))) with x the
+// concatenation of merchant_id, ordernumber, amount, currency, orderstate; the bare cost is those three MD5 rounds.
+const assistSecret = 'assist_secret_word';
+const assistConfig = createAssistConfig({ merchantId: '100500', secretWord: assistSecret });
+const md5Upper = (text: string) => createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
+const assistX = '100500' + 'order-42' + '1500.00' + 'RUB' + 'Approved';
+const assistCheckvalue = md5Upper(md5Upper(assistSecret) + md5Upper(assistX));
+const assistBody = new URLSearchParams({
+  merchant_id: '100500',
+  ordernumber: 'order-42',
+  billnumber: '5775486650107611',
+  orderamount: '1500.00',
+  ordercurrency: 'RUB',
+  amount: '1500.00',
+  currency: 'RUB',
+  orderstate: 'Approved',
+  packetdate: '03.12.2026 10:00:00',
+  meantypename: 'VISA',
+  checkvalue: assistCheckvalue,
+}).toString();
+if (!verifyAssistNotification(assistConfig, assistBody).ok) throw new Error('the Assist notification does not verify');
 const handlerDeps: ResultUrlHandlerDeps = { config, ledger: paidLedger, logger: silentLogger };
 // A logger that formats and redacts every line like the default one, then drops it (no console in a benchmark).
 const loggedDeps: ResultUrlHandlerDeps = { ...handlerDeps, logger: createJsonConsoleLogger({ write: () => {} }) };
@@ -132,6 +156,12 @@ bench
   })
   .add('trivial handler: new Response(OK42)', async () => {
     sink += (await trivialHandler(resultRequest)).status;
+  })
+  .add('bare md5 rounds of an Assist checkvalue', () => {
+    sink += md5Upper(md5Upper(assistSecret) + md5Upper(assistX)).length;
+  })
+  .add('kassa verifyAssistNotification', () => {
+    sink += verifyAssistNotification(assistConfig, assistBody).ok ? 1 : 0;
   })
   .add('kassa handleResultUrl, replay', async () => {
     sink += (await handleResultUrl(resultRequest, handlerDeps)).status;
@@ -176,6 +206,13 @@ const rows = [
     bare: 'bare md5 over the callback base',
     peer: 'peer checkPayment',
     target: 1.25,
+  },
+  {
+    what: 'Assist notification',
+    ours: 'kassa verifyAssistNotification',
+    bare: 'bare md5 rounds of an Assist checkvalue',
+    peer: undefined,
+    target: 2,
   },
 ];
 console.log('');

@@ -6,8 +6,7 @@
 export * from './errors.js';
 export type * from './gateway.js';
 export { FIXED_BODIES, type FixedStatus } from './http.js';
-export * from './ledger/memory.js';
-export * from './ledger/port.js';
+export * from './ledger/index.js';
 export * from './log.js';
 export * from './money.js';
 export * from './notification.js';

@@ -85,6 +85,13 @@ export {
   type RecurringPeriodField,
 } from './config.js';
 export {
+  type AssistDetails,
+  AssistGateway,
+  type AssistGatewayOptions,
+  assistDetails,
+  assistGateway,
+} from './gateway.js';
+export {
   ASSIST_NOTIFICATION_FIELDS,
   ASSIST_RETRY_LATER_REPLY,
   type AssistNotification,
@@ -127,4 +134,3 @@ export {
   type GatewayEventKind,
   isAssistOrderState,
 } from './states.js';
-export { type AssistDetails, AssistGateway, type AssistGatewayOptions, assistDetails, assistGateway } from './gateway.js';

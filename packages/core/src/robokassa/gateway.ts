@@ -396,7 +396,7 @@ export class RobokassaGateway implements Gateway {
       {
         opKey,
         ...(input.full ? {} : { refundSum: robokassaMoney(input.amount) }),
-        ...(items ? { invoiceItems: items as never } : {}),
+        ...(items ? { invoiceItems: items } : {}),
       },
       this.#http,
     );

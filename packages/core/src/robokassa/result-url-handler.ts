@@ -40,7 +40,8 @@ export function handleResultUrl(request: Request, deps: ResultUrlHandlerDeps): P
     maxBodyBytes: deps.maxBodyBytes,
     onSettled:
       onPaid &&
-      ((record, context) => onPaid(record, { firstTime: context.firstTime, callback: context.message as ResultCallback })),
+      ((record, context) =>
+        onPaid(record, { firstTime: context.firstTime, callback: context.message as ResultCallback })),
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KassaError } from '../../errors.js';
-import { type Money, parseGatewayMoney } from '../../money.js';
+import { CURRENCY_EXPONENTS, type CurrencyCode, type Money, parseGatewayMoney } from '../../money.js';
 import type { RobokassaConfig } from '../config.js';
 import { moneySchema, parseInput, shopCurrency } from './common.js';
 import {
@@ -20,6 +20,8 @@ import {
 } from './json.js';
 import { REFUND_JWT_ALGORITHMS, signJwt } from './jwt.js';
 
+const CURRENCY_CODES = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
+
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string such as "100.00"');
 const positiveMoney = moneySchema.refine((m) => m.minor > 0n, 'must be greater than zero');
 
@@ -27,8 +29,8 @@ const positiveMoney = moneySchema.refine((m) => m.minor > 0n, 'must be greater t
 export const refundInvoiceItemSchema = z.object({
   Name: z.string().min(1).max(128),
   Quantity: z.union([z.number().positive().finite(), decimalString]),
-  /** Unit price. */
-  Cost: z.union([moneySchema, decimalString]),
+  /** Unit price. Only its amount is sent (the refund is in the operation's currency), so any known currency reads. */
+  Cost: z.union([z.object({ currency: z.enum(CURRENCY_CODES), minor: z.bigint() }), decimalString]),
   Tax: z.string().min(1),
   PaymentMethod: z.string().min(1).optional(),
   PaymentObject: z.string().min(1).optional(),
