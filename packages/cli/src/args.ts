@@ -29,3 +29,13 @@ export function parseShpFlags(values: readonly string[] | undefined): Record<str
 export function flagOrEnv(value: string | undefined, env: string): string | undefined {
   return value ?? (process.env[env] || undefined);
 }
+
+/** Accepts `a=1&b=2`, `?a=1&b=2` or a whole URL; returns the form-encoded parameter string. */
+export function extractParams(input: string): string {
+  const text = input.trim();
+  if (/^https?:\/\//i.test(text)) {
+    const query = text.indexOf('?');
+    return query === -1 ? '' : text.slice(query + 1);
+  }
+  return text.startsWith('?') ? text.slice(1) : text;
+}

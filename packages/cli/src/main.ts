@@ -1,3 +1,9 @@
+import {
+  ASSIST_CHECK_NOTIFICATION_HELP,
+  assistCheckNotificationCommand,
+} from './commands/assist-check-notification.js';
+import { ASSIST_EXPLAIN_HELP, assistExplainCommand, looksLikeAssistCode } from './commands/assist-explain.js';
+import { ASSIST_SIGN_HELP, assistSignCommand } from './commands/assist-sign.js';
 import { CHECK_RESULT_HELP, checkResultCommand } from './commands/check-result.js';
 import { EXPLAIN_HELP, explainCommand } from './commands/explain.js';
 import { SIGN_HELP, signCommand } from './commands/sign.js';
@@ -5,12 +11,22 @@ import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 
 export const VERSION = '0.1.0';
 
-const HELP = `kassa — debug a Robokassa integration
+const HELP = `kassa — debug a Robokassa or Assist integration
 
-  kassa robokassa sign ...           build a signed payment URL and form
-  kassa robokassa check-result ...   check a ResultURL/SuccessURL callback's signature
-  kassa robokassa explain CODE       what a payment-page error (e.g. 29) means and how to fix it
-  kassa sandbox ...                  start the local Robokassa sandbox (see kassa sandbox --help)
+Robokassa:
+  kassa robokassa sign ...              build a signed payment URL and form
+  kassa robokassa check-result ...      check a ResultURL/SuccessURL callback's signature
+  kassa robokassa explain CODE          what a payment-page error (e.g. 29) means and how to fix it
+
+Assist:
+  kassa assist sign ...                 build a pay/order.cfm URL and form with its checkvalue
+  kassa assist check-notification ...   check a result notification's checkvalue, naming the likely mistake
+  kassa assist explain FIRST [SECOND]   what firstcode/secondcode (e.g. 4 108) mean, in English and Russian
+  kassa assist explain ASnnn            what a responsecode (e.g. AS102) means
+
+  kassa explain CODE...                 either: AS102, 4 108 or 4/108 → Assist; a single number → Robokassa
+  kassa sandbox ...                     start the local sandbox: Robokassa and Assist on one host
+                                        (see kassa sandbox --help)
   kassa --version
 
 Run a command with --help for its flags.
@@ -48,6 +64,24 @@ export async function runCli(
         io.stdout(`${SIGN_HELP}\n${CHECK_RESULT_HELP}\n${EXPLAIN_HELP}`);
         return EXIT.ok;
       }
+    }
+    if (group === 'assist') {
+      if (command === 'sign') return await assistSignCommand(rest, io);
+      if (command === 'check-notification') return await assistCheckNotificationCommand(rest, io);
+      if (command === 'explain') return await assistExplainCommand(rest, io);
+      if (command === undefined || command === '--help') {
+        io.stdout(`${ASSIST_SIGN_HELP}\n${ASSIST_CHECK_NOTIFICATION_HELP}\n${ASSIST_EXPLAIN_HELP}`);
+        return EXIT.ok;
+      }
+    }
+    if (group === 'explain') {
+      const args = argv.slice(1);
+      const positionals = args.filter((a) => !a.startsWith('-'));
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(`${EXPLAIN_HELP}\n${ASSIST_EXPLAIN_HELP}`);
+        return EXIT.ok;
+      }
+      return looksLikeAssistCode(positionals) ? await assistExplainCommand(args, io) : await explainCommand(args, io);
     }
     throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
   } catch (error) {

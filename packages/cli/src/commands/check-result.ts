@@ -13,7 +13,7 @@ import {
   verifyResultCallback,
   verifySuccessRedirect,
 } from '@kassa/core/robokassa';
-import { flagOrEnv, parseFlags } from '../args.js';
+import { extractParams, flagOrEnv, parseFlags } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 
 export const CHECK_RESULT_HELP = `kassa robokassa check-result — does a ResultURL/SuccessURL callback verify?
@@ -38,16 +38,6 @@ interface Report {
   received: string | null;
   base: string | null;
   reason: string;
-}
-
-/** Accepts `a=1&b=2`, `?a=1&b=2` or a whole URL; returns the form-encoded parameter string. */
-function extractParams(input: string): string {
-  const text = input.trim();
-  if (/^https?:\/\//i.test(text)) {
-    const query = text.indexOf('?');
-    return query === -1 ? '' : text.slice(query + 1);
-  }
-  return text.startsWith('?') ? text.slice(1) : text;
 }
 
 export async function checkResultCommand(args: string[], io: CliIo): Promise<number> {
