@@ -1,0 +1,56 @@
+/* Kassa in the Checkout block: no build step, plain wp.element. */
+(() => {
+  var registry = window.wc && window.wc.wcBlocksRegistry;
+  var settings = window.wc && window.wc.wcSettings ? window.wc.wcSettings.getSetting('kassa_data', {}) : {};
+  var el = window.wp.element.createElement;
+  var useState = window.wp.element.useState;
+  var useEffect = window.wp.element.useEffect;
+  var decode = window.wp.htmlEntities ? window.wp.htmlEntities.decodeEntities : (s) => s;
+  var title = decode(settings.title || 'Kassa');
+  var methods = settings.methods || [];
+
+  function Content(props) {
+    var state = useState('');
+    var method = state[0];
+    var setMethod = state[1];
+    var onPaymentSetup = props.eventRegistration.onPaymentSetup;
+    useEffect(
+      () =>
+        onPaymentSetup(() => ({
+          type: props.emitResponse.responseTypes.SUCCESS,
+          meta: { paymentMethodData: { kassa_method: method } },
+        })),
+      [onPaymentSetup, method],
+    );
+    var children = [el('p', { key: 'd' }, decode(settings.description || ''))];
+    if (methods.length > 0) {
+      children.push(
+        el(
+          'select',
+          {
+            key: 's',
+            id: 'kassa-method',
+            value: method,
+            onChange: (e) => {
+              setMethod(e.target.value);
+            },
+          },
+          [el('option', { key: '', value: '' }, '—')].concat(
+            methods.map((m) => el('option', { key: m.code, value: m.code }, m.label)),
+          ),
+        ),
+      );
+    }
+    return el('div', { className: 'kassa-payment' }, children);
+  }
+
+  registry.registerPaymentMethod({
+    name: 'kassa',
+    label: el('span', null, title),
+    ariaLabel: title,
+    content: el(Content),
+    edit: el('div', null, title),
+    canMakePayment: () => true,
+    supports: { features: settings.supports || ['products'] },
+  });
+})();

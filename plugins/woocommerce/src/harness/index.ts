@@ -1,0 +1,2 @@
+export * from './locate.js';
+export * from './site.js';

@@ -1,0 +1,134 @@
+/**
+ * Robokassa through the real WooCommerce 9.4.3 (HPOS on), the bridge and the sandbox over HTTP: the Checkout block's
+ * order → bridge → sandbox → ResultURL → paid order with its note and transaction id; duplicates, tampering, a lost
+ * notification, refunds from WooCommerce.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { blockCheckout, openPayLink, startWorld, type World } from '../support/world.js';
+
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld({ gateway: 'robokassa', hpos: true });
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+async function notes(orderId: number) {
+  return (await world.shop.listNotes(orderId)).filter((n) => n.note.includes('[kassa:'));
+}
+
+async function payRobokassa(payUrl: string, extra: Record<string, unknown> = {}) {
+  const form = await openPayLink(payUrl);
+  expect(form.status).toBe(200);
+  const outcome = await world.sandbox.admin.pay({ params: form.fields, method: 'BankCardPSR', ...extra });
+  await world.sandbox.admin.idle();
+  return { form, outcome };
+}
+
+describe('Robokassa on real WooCommerce (HPOS on)', () => {
+  test('Checkout block order → bridge → sandbox → paid once, with note and transaction id', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site, { method: 'BankCardPSR' });
+    expect(payUrl.startsWith(`${world.bridgeUrl}/pay/${orderId}?`)).toBe(true);
+    const before = await world.shop.getOrder(orderId);
+    expect(before?.status).toBe('pending');
+    const { form, outcome } = await payRobokassa(payUrl);
+    expect(form.fields.find(([k]) => k === 'IncCurrLabel')?.[1]).toBe('BankCardPSR');
+    expect(form.fields.find(([k]) => k === 'OutSum')?.[1]).toBe('3000.00');
+    expect(outcome.ok).toBe(true);
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('processing');
+    expect(order?.date_paid).not.toBeNull();
+    expect(order?.transaction_id).toMatch(/^robokassa-\d+$/);
+    expect(await notes(orderId)).toHaveLength(1);
+    // The buyer's return (signed SuccessURL) lands on the order-received page.
+    const location = (outcome as { redirect?: { location?: string } }).redirect?.location;
+    expect(location).toContain('/return/robokassa/success');
+    const back = await fetch(location as string, { redirect: 'manual' });
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toContain('order-received');
+  });
+
+  test('50 concurrent copies of one notification: paid once, one note', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    await payRobokassa(payUrl, { faults: { callback: { duplicate: 49, concurrent: true } } });
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('processing');
+    expect(await notes(orderId)).toHaveLength(1);
+  });
+
+  test('tampering changes nothing: signature, amount, unknown invoice, FailURL spoof', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    const form = await openPayLink(payUrl);
+    const invId = form.fields.find(([k]) => k === 'InvId')?.[1] as string;
+    const post = (body: string) =>
+      fetch(`${world.bridgeUrl}/notify/robokassa`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    const bad = await post(`OutSum=3000.000000&InvId=${invId}&SignatureValue=${'A'.repeat(32)}`);
+    expect(bad.status).toBe(400);
+    const unknown = await post(`OutSum=3000.000000&InvId=999999&SignatureValue=${'A'.repeat(32)}`);
+    expect(unknown.status).toBe(400);
+    const { createHash } = await import('node:crypto');
+    const signed = createHash('md5').update(`1.000000:${invId}:rk-p2`).digest('hex');
+    const cheap = await post(`OutSum=1.000000&InvId=${invId}&SignatureValue=${signed}`);
+    expect(cheap.status).toBe(400);
+    const spoof = await fetch(`${world.bridgeUrl}/return/robokassa/fail?OutSum=3000.00&InvId=${invId}`, {
+      redirect: 'manual',
+    });
+    expect(spoof.status).toBe(303);
+    expect(spoof.headers.get('location')).toContain('kassa_declined=1');
+    const wrongLink = await fetch(payUrl.replace(/sig=[0-9a-f]+/, `sig=${'0'.repeat(64)}`), { redirect: 'manual' });
+    expect(wrongLink.status).toBe(403);
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('pending');
+    expect(order?.date_paid).toBeNull();
+    expect(await notes(orderId)).toHaveLength(0);
+  });
+
+  test('a declined payment sends the buyer back to pay again; the order stays payable', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    const form = await openPayLink(payUrl);
+    const outcome = await world.sandbox.admin.pay({ params: form.fields, action: 'decline' });
+    const location = (outcome as { redirect?: { location?: string } }).redirect?.location as string;
+    const back = await fetch(location, { redirect: 'manual' });
+    expect(back.headers.get('location')).toContain(`order-pay/${orderId}`);
+    expect((await world.shop.getOrder(orderId))?.status).toBe('pending');
+    // Paying again afterwards works.
+    await payRobokassa(payUrl);
+    expect((await world.shop.getOrder(orderId))?.status).toBe('processing');
+  });
+
+  test('a lost notification is found by reconciliation', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    await payRobokassa(payUrl, { faults: { callback: { drop: true } } });
+    expect((await world.shop.getOrder(orderId))?.status).toBe('pending');
+    await world.bridge.bridge.reconcile({ olderThanMs: 0 });
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('processing');
+    expect(await notes(orderId)).toHaveLength(1);
+  });
+
+  test('refunds from WooCommerce (process_refund → bridge → Robokassa): partial, then the rest', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    await payRobokassa(payUrl);
+    // Admin refunds run as a logged-in user in the real UI; here the same process_refund runs inside WordPress.
+    const partial = await world.site.php(
+      `$r = wc_create_refund(['order_id' => ${orderId}, 'amount' => '1000.00', 'reason' => 'partial', 'refund_payment' => true]); echo is_wp_error($r) ? 'ERR ' . $r->get_error_message() : 'OK';`,
+    );
+    expect(partial.trim()).toBe('OK');
+    const rest = await world.site.php(
+      `$r = wc_create_refund(['order_id' => ${orderId}, 'amount' => '2000.00', 'reason' => 'rest', 'refund_payment' => true]); echo is_wp_error($r) ? 'ERR ' . $r->get_error_message() : 'OK';`,
+    );
+    expect(rest.trim()).toBe('OK');
+    const tooMuch = await world.site.php(
+      `$r = wc_create_refund(['order_id' => ${orderId}, 'amount' => '1.00', 'reason' => 'more', 'refund_payment' => true]); echo is_wp_error($r) ? 'ERR ' . $r->get_error_message() : 'OK';`,
+    );
+    expect(tooMuch.trim()).toMatch(/^ERR/);
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('refunded');
+  });
+});
