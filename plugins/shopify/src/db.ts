@@ -37,6 +37,8 @@ export async function openDatabase(url: string): Promise<Database> {
   let pgPool: pg.Pool | undefined;
   if (dialect === 'postgres') {
     pgPool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server closes (restart, failover) must not crash the process: the pool replaces it.
+    pgPool.on('error', () => undefined);
     client = sqlClientFromPg(pgPool);
   } else {
     const path = url.replace(/^sqlite:(\/\/)?/i, '');

@@ -78,8 +78,7 @@ export class SqlSessionStorage implements SessionStorage {
 /** One setting (the database URL) picks the adapter. */
 export function sessionStorageFor(db: Database): SessionStorage & { disconnect?: () => Promise<void> } {
   if (db.dialect === 'postgres') {
-    const storage = new PostgreSQLSessionStorage(db.url, { sessionTableName: 'kassa_shopify_oauth_session_pg' });
-    return Object.assign(storage, { disconnect: () => storage.disconnect() });
+    return new PostgreSQLSessionStorage(db.url, { sessionTableName: 'kassa_shopify_oauth_session_pg' });
   }
   return new SqlSessionStorage(db);
 }
