@@ -50,6 +50,7 @@ export async function runCli(
       io.stdout(`${VERSION}\n`);
       return EXIT.ok;
     }
+    if (group === 'download') return await (await import('./commands/download.js')).downloadCommand(argv.slice(1), io);
     if (group === 'sandbox') {
       if (deps.sandbox) return await deps.sandbox(argv.slice(1));
       // Loaded on demand: signing and checking need none of the server code.

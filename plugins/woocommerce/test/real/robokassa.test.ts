@@ -132,3 +132,14 @@ describe('Robokassa on real WooCommerce (HPOS on)', () => {
     expect(order?.status).toBe('refunded');
   });
 });
+
+describe('the plugin zip on a real site (WP_DEBUG on)', () => {
+  test('activates and runs without PHP warnings, notices or deprecations from the plugin', async () => {
+    const active = await world.site.php(
+      `echo is_plugin_active('kassa-woocommerce/kassa-woocommerce.php') ? 'active' : 'inactive';`,
+    );
+    expect(active.trim()).toBe('active');
+    const log = world.site.debugLog();
+    expect(log.split('\n').filter((line) => line.includes('kassa-woocommerce'))).toEqual([]);
+  });
+});
