@@ -379,20 +379,23 @@ export class ShopifyEmulator {
       .update(body)
       .digest('base64');
     const url = topic === 'app/uninstalled' ? endpoints.webhooks.uninstalled : endpoints.webhooks.compliance;
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-topic': topic,
-        'x-shopify-hmac-sha256': hmac,
-        'x-shopify-shop-domain': shop,
-        'x-shopify-api-version': this.apiVersion,
-        'x-shopify-webhook-id': randomUUID(),
-        'x-shopify-triggered-at': new Date().toISOString(),
-        'x-shopify-event-id': randomUUID(),
-      },
-      body,
-    });
+    // Shopify retries a webhook it could not deliver; so does the emulator (once, on a network error).
+    const send = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': topic,
+          'x-shopify-hmac-sha256': hmac,
+          'x-shopify-shop-domain': shop,
+          'x-shopify-api-version': this.apiVersion,
+          'x-shopify-webhook-id': randomUUID(),
+          'x-shopify-triggered-at': new Date().toISOString(),
+          'x-shopify-event-id': randomUUID(),
+        },
+        body,
+      });
+    const response = await send().catch(() => send());
     await response.body?.cancel();
     return response.status;
   }
