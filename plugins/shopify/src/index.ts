@@ -5,6 +5,8 @@
 export { APP_LOG_CODES, type AppOptions, createShopifyApp, type KassaShopifyApp } from './app.js';
 export { CredentialsKeyError, generateKeySpec, type KeyRing, parseKeyRing } from './crypto.js';
 export { APP_MIGRATIONS, type Database, dialectOf, migrateApp, openDatabase } from './db.js';
+export { type DownloadOptions, writeDeployableApp } from './download.js';
+export { EnvError, readServerEnv, type ServerEnv } from './env.js';
 export {
   assistSettingsSchema,
   createGateway,
