@@ -9,9 +9,11 @@ import {
   blockCheckout,
   classicCheckout,
   gatewaySettings,
+  methodPicker,
   openPayLink,
   SECRET,
   startWorld,
+  useGateway,
   type World,
 } from '../support/world.js';
 
@@ -115,6 +117,33 @@ describe('Assist on real WooCommerce (HPOS off)', () => {
       expect((await world.shop.getOrder(b.orderId))?.status).toBe('cancelled');
     } finally {
       await setHold(false);
+    }
+  });
+});
+
+describe('Robokassa on the same real WooCommerce (HPOS off)', () => {
+  beforeAll(async () => {
+    await useGateway(world, 'robokassa');
+  });
+  afterAll(async () => {
+    await useGateway(world, 'assist');
+  });
+
+  test('Checkout block and classic checkout (with the picker) → Robokassa → paid once, note, transaction id', async () => {
+    const picker = await methodPicker(world.site);
+    expect(picker.classicCodes).toContain('BankCardPSR');
+    expect(picker.blockMethods).toEqual(picker.classicCodes);
+    for (const checkout of [blockCheckout, classicCheckout]) {
+      const { orderId, payUrl } = await checkout(world.site, { method: 'BankCardPSR' });
+      const form = await openPayLink(payUrl);
+      expect(form.fields.find(([k]) => k === 'IncCurrLabel')?.[1]).toBe('BankCardPSR');
+      const outcome = await world.sandbox.admin.pay({ params: form.fields, method: 'BankCardPSR' });
+      await world.sandbox.admin.idle();
+      expect(outcome.ok).toBe(true);
+      const order = await world.shop.getOrder(orderId);
+      expect(order?.status).toBe('processing');
+      expect(order?.transaction_id).toMatch(/^robokassa-\d+$/);
+      expect(await notes(orderId)).toHaveLength(1);
     }
   });
 });

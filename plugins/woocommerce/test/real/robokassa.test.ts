@@ -4,7 +4,16 @@
  * notification, refunds from WooCommerce.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { blockCheckout, openPayLink, startWorld, type World } from '../support/world.js';
+import {
+  blockCheckout,
+  classicCheckout,
+  methodPicker,
+  openPayLink,
+  SECRET,
+  startWorld,
+  useGateway,
+  type World,
+} from '../support/world.js';
 
 let world: World;
 
@@ -133,12 +142,87 @@ describe('Robokassa on real WooCommerce (HPOS on)', () => {
   });
 });
 
+describe('Robokassa classic checkout and the method picker (HPOS on)', () => {
+  test('the picker lists the bridge catalog in the classic checkout and in the Checkout block data', async () => {
+    const picker = await methodPicker(world.site);
+    expect(picker.classicCodes.length).toBeGreaterThan(0);
+    expect(picker.classicCodes).toContain('BankCardPSR');
+    expect(picker.blockMethods).toEqual(picker.classicCodes);
+    expect(picker.blockHasKassa).toBe(true);
+  });
+
+  test('classic checkout with a picked method → IncCurrLabel → paid once', async () => {
+    const { orderId, payUrl } = await classicCheckout(world.site, { method: 'BankCardPSR' });
+    const { form, outcome } = await payRobokassa(payUrl);
+    expect(form.fields.find(([k]) => k === 'IncCurrLabel')?.[1]).toBe('BankCardPSR');
+    expect(outcome.ok).toBe(true);
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('processing');
+    expect(order?.transaction_id).toMatch(/^robokassa-\d+$/);
+    expect(await notes(orderId)).toHaveLength(1);
+  });
+});
+
+describe('Assist on the same real WooCommerce (HPOS on)', () => {
+  beforeAll(async () => {
+    await useGateway(world, 'assist');
+  });
+  afterAll(async () => {
+    await useGateway(world, 'robokassa');
+  });
+
+  async function payAssist(payUrl: string) {
+    const form = await openPayLink(payUrl);
+    expect(form.action).toContain('/pay/order.cfm');
+    const outcome = await world.sandbox.admin.assist.pay({ params: form.fields, card: '4111111111111111' });
+    await world.sandbox.admin.idle();
+    return outcome;
+  }
+
+  test('Checkout block → Assist → paid once with the billnumber; classic checkout too', async () => {
+    const picker = await methodPicker(world.site);
+    expect(picker.blockMethods).toEqual(picker.classicCodes);
+    for (const checkout of [blockCheckout, classicCheckout]) {
+      const { orderId, payUrl } = await checkout(world.site);
+      const outcome = await payAssist(payUrl);
+      expect(outcome.ok).toBe(true);
+      const order = await world.shop.getOrder(orderId);
+      expect(order?.status).toBe('processing');
+      expect(order?.date_paid).not.toBeNull();
+      expect(order?.transaction_id.startsWith((outcome as { bill: { billNumber: string } }).bill.billNumber)).toBe(
+        true,
+      );
+      expect(await notes(orderId)).toHaveLength(1);
+    }
+  });
+});
+
 describe('the plugin zip on a real site (WP_DEBUG on)', () => {
   test('activates and runs without PHP warnings, notices or deprecations from the plugin', async () => {
     const active = await world.site.php(
       `echo is_plugin_active('kassa-woocommerce/kassa-woocommerce.php') ? 'active' : 'inactive';`,
     );
     expect(active.trim()).toBe('active');
+    const log = world.site.debugLog();
+    expect(log.split('\n').filter((line) => line.includes('kassa-woocommerce'))).toEqual([]);
+  });
+
+  test('the settings page never renders the shared secret; an empty field keeps it', async () => {
+    const html = await world.site.php(
+      `$g = new Kassa_WC_Gateway(); echo $g->generate_settings_html($g->get_form_fields(), false);`,
+    );
+    expect(html).toContain('woocommerce_kassa_bridge_secret');
+    expect(html).not.toContain(SECRET);
+    expect(html).not.toContain(SECRET.slice(-8));
+    expect(html).toMatch(/id="woocommerce_kassa_bridge_secret"[^>]*value=""/);
+    // Saving the form with the secret field left empty keeps the stored secret (the page never had it to send back).
+    const kept = await world.site.php(
+      `$g = new Kassa_WC_Gateway(); echo $g->validate_password_field('bridge_secret', '') === ${JSON.stringify(SECRET).replace(/"/g, "'")} ? 'kept' : 'lost';`,
+    );
+    expect(kept.trim()).toBe('kept');
+  });
+
+  test('no PHP notice was logged from the plugin while the suite ran', () => {
     const log = world.site.debugLog();
     expect(log.split('\n').filter((line) => line.includes('kassa-woocommerce'))).toEqual([]);
   });

@@ -15,6 +15,7 @@ import {
   createWooShop,
   type GatewaySettings,
   type Shop,
+  signApiRequest,
   startBridge,
 } from '../../src/index.js';
 
@@ -247,4 +248,52 @@ export async function openPayLink(payUrl: string) {
     fields,
     html,
   };
+}
+
+/** Switches the bridge's active gateway (the signed settings push the PHP plugin makes) and drops the plugin's cached
+ * method list, as saving the settings page does. */
+export async function useGateway(world: World, gateway: 'robokassa' | 'assist', hold = false): Promise<void> {
+  const body = JSON.stringify(gatewaySettings(gateway, world.sandbox.url, hold));
+  const response = await fetch(`${world.bridgeUrl}/api/settings`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signApiRequest(SECRET, { method: 'POST', path: '/api/settings', body }),
+    },
+    body,
+  });
+  if (response.status !== 200) throw new Error(`settings push: ${response.status} ${await response.text()}`);
+  await world.site.php(
+    `$s = get_option('woocommerce_kassa_settings'); $s['gateway'] = '${gateway}'; update_option('woocommerce_kassa_settings', $s); delete_transient('kassa_wc_methods'); echo 'ok';`,
+  );
+}
+
+/** The method picker as the buyer sees it: the classic checkout's `<select name="kassa_method">` options, and the
+ * methods the Checkout block's script receives (`kassa_data`). */
+export async function methodPicker(site: WooSite) {
+  const jar = new Jar();
+  const add = await fetch(`${site.url}/?add-to-cart=${site.productId}&quantity=1`, { redirect: 'manual' });
+  jar.take(add);
+  await add.arrayBuffer();
+  const classic = await (await fetch(site.classicCheckoutUrl, { headers: { cookie: jar.header() } })).text();
+  const select = /<select name="kassa_method"[^>]*>([\s\S]*?)<\/select>/.exec(classic)?.[1] ?? '';
+  const classicCodes = [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1] as string).filter(Boolean);
+  const block = await (await fetch(`${site.url}/checkout/`, { headers: { cookie: jar.header() } })).text();
+  // WooCommerce prints wcSettings as JSON.parse(decodeURIComponent('…')); our data is `paymentMethodData.kassa` there
+  // (WooCommerce 9.x; older releases used a top-level `kassa_data`, which blocks.js reads as a fallback).
+  let blockMethods: string[] = [];
+  for (const m of block.matchAll(/decodeURIComponent\(\s*'([^']*)'\s*\)/g)) {
+    try {
+      type Data = { methods: { code: string }[] };
+      const settings = JSON.parse(decodeURIComponent(m[1] as string)) as {
+        paymentMethodData?: { kassa?: Data };
+        kassa_data?: Data;
+      };
+      const data = settings.paymentMethodData?.kassa ?? settings.kassa_data;
+      if (data) blockMethods = data.methods.map((x) => x.code);
+    } catch {
+      // another script's data
+    }
+  }
+  return { classicCodes, blockMethods, blockHasKassa: block.includes('kassa-wc-blocks') };
 }

@@ -1,7 +1,10 @@
 /* Kassa in the Checkout block: no build step, plain wp.element. */
 (() => {
-  var registry = window.wc && window.wc.wcBlocksRegistry;
-  var settings = window.wc && window.wc.wcSettings ? window.wc.wcSettings.getSetting('kassa_data', {}) : {};
+  var registry = window.wc?.wcBlocksRegistry;
+  var wcSettings = window.wc?.wcSettings;
+  // WooCommerce 9.x keeps it in paymentMethodData (getPaymentMethodData); older releases as the `kassa_data` setting.
+  var settings =
+    wcSettings?.getPaymentMethodData?.('kassa') || (wcSettings ? wcSettings.getSetting('kassa_data', {}) : {});
   var el = window.wp.element.createElement;
   var useState = window.wp.element.useState;
   var useEffect = window.wp.element.useEffect;

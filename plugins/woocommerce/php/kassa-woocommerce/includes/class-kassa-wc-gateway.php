@@ -166,8 +166,30 @@ class Kassa_WC_Gateway extends WC_Payment_Gateway {
 	 * @return string
 	 */
 	public function generate_password_html( $key, $data ) {
-		$this->settings[ $key ] = 'bridge_secret' === $key ? $this->settings[ $key ] : '';
-		return parent::generate_password_html( $key, $data );
+		$stored = isset( $this->settings[ $key ] ) ? (string) $this->settings[ $key ] : '';
+		// Nothing secret goes back into the page: the shared secret is only said to be set, never shown, not even in part.
+		$this->settings[ $key ] = '';
+		if ( 'bridge_secret' === $key && '' !== $stored ) {
+			$data['placeholder'] = __( 'Set. Leave empty to keep it, or type a new one.', 'kassa-woocommerce' );
+		}
+		$html                   = parent::generate_password_html( $key, $data );
+		$this->settings[ $key ] = $stored;
+		return $html;
+	}
+
+	/**
+	 * An empty shared secret field keeps the stored secret (the page never holds it).
+	 *
+	 * @param string      $key   Field key.
+	 * @param string|null $value Posted value.
+	 * @return string
+	 */
+	public function validate_password_field( $key, $value ) {
+		$value = parent::validate_password_field( $key, $value );
+		if ( 'bridge_secret' === $key && '' === $value ) {
+			return (string) $this->get_option( 'bridge_secret' );
+		}
+		return $value;
 	}
 
 	/**
@@ -252,7 +274,8 @@ class Kassa_WC_Gateway extends WC_Payment_Gateway {
 		if ( empty( $methods ) ) {
 			return;
 		}
-		echo '<p><label for="kassa_method">' . esc_html__( 'Payment method', 'kassa-woocommerce' ) . '</label> <select name="kassa_method" id="kassa_method"><option value="">' . esc_html__( 'Choose on the payment page', 'kassa-woocommerce' ) . '</option>';
+		echo '<p><label for="kassa_method">' . esc_html__( 'Payment method', 'kassa-woocommerce' ) . '</label> ';
+		echo '<select name="kassa_method" id="kassa_method"><option value="">' . esc_html__( 'Choose on the payment page', 'kassa-woocommerce' ) . '</option>';
 		foreach ( $methods as $m ) {
 			echo '<option value="' . esc_attr( $m['code'] ) . '">' . esc_html( $m['label'] ) . '</option>';
 		}
