@@ -817,6 +817,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
             password: text('wsPassword'),
             region: text('region'),
             currency: text('currency'),
+            testMode: form.assistTestMode === '1',
             baseUrl: text('baseUrl'),
           };
     // An empty secret field keeps the saved one (secrets are never sent back to the browser).

@@ -118,6 +118,7 @@ ${field('wsLogin', 'Web-service login', gateway === 'assist' ? value('login') : 
 ${field('wsPassword', 'Web-service password', gateway === 'assist' ? value('password') : '', { secret: true })}
 ${field('region', 'Region (RU or BY)', gateway === 'assist' ? value('region') : 'RU')}
 ${field('currency', 'Currency (RUB, USD, EUR, BYN, KZT)', gateway === 'assist' ? value('currency') : '')}
+<div class="Field"><label><input type="checkbox" name="assistTestMode" value="1"${s?.gateway === 'assist' && s.testMode ? ' checked' : ''}> Test account (Assist's test host; every payment is a test payment)</label></div>
 </div>
 ${field('baseUrl', 'Gateway base URL (leave empty for production; the sandbox URL for tests)', value('baseUrl'))}
 <p><button class="Button" type="submit" name="action" value="save">Save and mark ready</button>

@@ -49,6 +49,7 @@ export interface EmulatorOptions {
   clientTls?: { cert: string; key: string; ca: string } | undefined;
   /** Throttle bucket (Payments API observed: 1 092 000 / 54 600). */
   bucket?: { maximumAvailable: number; restoreRate: number };
+  port?: number;
 }
 
 export interface AppEndpoints {
@@ -149,7 +150,7 @@ export class ShopifyEmulator {
 
   async start(): Promise<this> {
     const app = this.#routes();
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    const server = serve({ fetch: app.fetch, port: this.options.port ?? 0, hostname: '127.0.0.1' });
     await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     this.#stop = () =>
