@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'node24',
   shims: true,
+  // node:sqlite exists only with its prefix.
+  removeNodeProtocol: false,
 });

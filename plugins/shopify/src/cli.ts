@@ -5,6 +5,8 @@
  * `kassa-shopify rotate-keys`: re-encrypt every shop's credentials with the first key of KASSA_SHOPIFY_KEYS.
  * `kassa-shopify download --out DIR [--app-url URL]`: the deployable copy (same as `kassa download shopify`).
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateKeySpec } from './crypto.js';
 import { writeDeployableApp } from './download.js';
@@ -62,7 +64,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] && /cli\.(js|ts|cjs)$/.test(process.argv[1]);
+function invokedDirectly(): boolean {
+  try {
+    return (
+      Boolean(process.argv[1]) &&
+      realpathSync(process.argv[1] as string) === realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+}
+const isMain = invokedDirectly();
 if (isMain) {
   main(process.argv.slice(2)).then((code) => {
     if (code >= 0) process.exit(code);
