@@ -63,11 +63,20 @@ export interface AppOptions {
   outbox?: { backoffMs?: (attempt: number) => number; pollMs?: number; leaseMs?: number } | undefined;
   /** Do not start the outbox worker (a test plays a crash between the notification and the resolve). */
   startOutbox?: boolean | undefined;
+  /**
+   * Every this many ms, open sessions older than `reconcileAfterMs` are checked with the gateway's status API (a
+   * lost notification and a buyer who closed the tab still end in a resolve). Default 5 min; 0 turns it off.
+   */
+  reconcileEveryMs?: number | undefined;
+  /** Default 10 min: the notification gets its chance first. */
+  reconcileAfterMs?: number | undefined;
   /** Reuse an opened database (two app instances in one test process share nothing but the URL otherwise). */
   database?: Database | undefined;
 }
 
 export interface KassaShopifyApp {
+  /** One reconciliation pass over every shop's open sessions (also run on a timer, see `reconcileEveryMs`). */
+  reconcile(): Promise<{ checked: number; settled: number; errors: number }>;
   readonly fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   readonly hono: Hono<{ Bindings: HttpBindings }>;
   readonly db: Database;
@@ -354,6 +363,56 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
     });
     await db.ledger.markSettled({ gateway: record.gateway, invoiceId: record.invoiceId }, record.state);
   }
+
+  /**
+   * Open sessions the gateway may have settled without telling us (a lost notification, the buyer closed the tab):
+   * asked about per shop, with that shop's gateway only (the ledger is shared; a status call with another shop's
+   * credentials would say "not found"), through core's `refreshPayment`, the settle step notifications take.
+   */
+  async function reconcile(): Promise<{ checked: number; settled: number; errors: number }> {
+    const olderThan = Date.now() - (options.reconcileAfterMs ?? 600_000);
+    const rows = await client.query<Record<string, unknown>>(
+      "select * from kassa_shopify_payment where status in ('open', 'pending') and invoice_id is not null and updated_at <= ? order by updated_at limit 200",
+      [olderThan],
+    );
+    const summary = { checked: 0, settled: 0, errors: 0 };
+    for (const raw of rows) {
+      const row = toPayment(raw);
+      const configured = await shops.gateway(row.shop);
+      if (!configured || configured.gateway.id !== row.gateway || !row.invoiceId) continue;
+      const record = await db.ledger.find({ gateway: configured.gateway.id, invoiceId: row.invoiceId });
+      if (!record) continue;
+      summary.checked += 1;
+      try {
+        if (record.state === 'pending') {
+          const result = await refreshPayment(
+            { gateway: configured.gateway, ledger: db.ledger, logger, onSettled: (r) => settle(r) },
+            record,
+            'reconcile',
+          );
+          if (result.outcome === 'paid' || result.outcome === 'held') summary.settled += 1;
+        } else if (record.state === 'paid' || record.state === 'held') {
+          await settle(record); // paid in the ledger, resolve never enqueued (a crash inside the settle step)
+          summary.settled += 1;
+        }
+        await client.query('update kassa_shopify_payment set updated_at = ? where id = ? and status in (?, ?)', [
+          Date.now(),
+          row.id,
+          'open',
+          'pending',
+        ]);
+      } catch {
+        summary.errors += 1;
+      }
+    }
+    return summary;
+  }
+  const reconcileEvery = options.reconcileEveryMs ?? 300_000;
+  const reconcileTimer =
+    reconcileEvery > 0 && options.startOutbox !== false
+      ? setInterval(() => void reconcile().catch(() => undefined), reconcileEvery)
+      : undefined;
+  reconcileTimer?.unref();
 
   // -------------------------------------------------------------------------------------------------------------
   // Routes
@@ -915,7 +974,9 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
     api,
     shopify,
     keys,
+    reconcile,
     async close() {
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await outbox.stop();
       const s = sessions as { disconnect?: () => Promise<void> };
       if (s.disconnect) await s.disconnect().catch(() => undefined);
