@@ -376,8 +376,12 @@ export function createBridge(options: BridgeOptions): Bridge {
           const done = await cancelPayment(deps, record);
           return json(200, { ok: true, state: done.state });
         }
-        case '/api/reconcile':
-          return json(200, await reconcile());
+        case '/api/reconcile': {
+          // `olderThanMs` (≥ 0) lets an operator settle records left unsettled by a crash right away, instead of
+          // leaving the notification's own settle step its minute.
+          const olderThanMs = Number(input.olderThanMs);
+          return json(200, await reconcile(Number.isFinite(olderThanMs) && olderThanMs >= 0 ? { olderThanMs } : {}));
+        }
       }
       return json(404, { error: 'not_found', message: 'no such route' });
     } catch (error) {

@@ -34,6 +34,7 @@ export async function freePort(): Promise<number> {
 
 export interface World {
   site: WooSite;
+  bridgePort: number;
   sandbox: Sandbox;
   bridge: BridgeServer;
   bridgeUrl: string;
@@ -64,6 +65,8 @@ export async function startWorld(options: {
   gateway: 'robokassa' | 'assist';
   hpos: boolean;
   hold?: boolean;
+  /** false: no bridge in this process (the test runs its own, e.g. as a child process). */
+  bridge?: boolean;
 }): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'kassa-wc-world-'));
   const zip = buildPluginZip(join(dir, 'kassa-woocommerce.zip'));
@@ -121,8 +124,9 @@ export async function startWorld(options: {
   const world: World = {
     site,
     sandbox,
-    bridge: await start(),
+    bridge: options.bridge === false ? (undefined as unknown as BridgeServer) : await start(),
     bridgeUrl,
+    bridgePort,
     shop: createWooShop(shopConfig),
     dir,
     settings,
@@ -131,7 +135,7 @@ export async function startWorld(options: {
       return world.bridge;
     },
     async stop() {
-      await world.bridge.stop().catch(() => {});
+      await world.bridge?.stop().catch(() => {});
       await sandbox.stop();
       await site.stop();
       rmSync(dir, { recursive: true, force: true });
