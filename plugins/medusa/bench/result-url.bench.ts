@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createRobokassaConfig } from '@kassa/core';
+import { createRobokassaConfig } from '@kassa/core/robokassa';
 import { signResultCallback } from '@kassa/core/testing';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';

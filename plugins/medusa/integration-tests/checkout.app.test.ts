@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createRobokassaConfig } from '@kassa/core';
+import { createRobokassaConfig } from '@kassa/core/robokassa';
 import { signResultCallback } from '@kassa/core/testing';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
@@ -70,6 +70,8 @@ medusaIntegrationTestRunner({
     const api = rawApi as Api;
     let shop: SeededShop;
     const ledger = () => getContainer().resolve<RobokassaModuleService>(ROBOKASSA_MODULE).ledger;
+    /** The ledger record of an InvId, through core's gateway-neutral API. */
+    const invoice = (invId: number) => ledger().find({ gateway: 'robokassa', invoiceId: String(invId) });
     const resultUrl = () => `${api.defaults.baseURL}/robokassa/result`;
 
     beforeEach(async () => {
@@ -90,7 +92,7 @@ medusaIntegrationTestRunner({
       expect(state.completedAt).not.toBeNull();
       expect(state.payments).toHaveLength(1);
       expect(state.payments[0]?.captured).toBe(true);
-      expect((await ledger().findByInvId(checkout.data.inv_id))?.state).toBe('paid');
+      expect((await invoice(checkout.data.inv_id))?.state).toBe('paid');
       return state;
     }
 
@@ -107,7 +109,7 @@ medusaIntegrationTestRunner({
       for (const secret of [MERCHANT.password1, MERCHANT.password2, MERCHANT.password3, MERCHANT.testPassword1]) {
         expect(serialized.includes(secret)).toBe(false);
       }
-      const record = await ledger().findByInvId(checkout.data.inv_id);
+      const record = await invoice(checkout.data.inv_id);
       expect(record?.reference).toBe(checkout.sessionId);
       expect(record?.state).toBe('pending');
     });
@@ -186,7 +188,7 @@ medusaIntegrationTestRunner({
         const response = await post(body);
         expect(`${response.status} ${response.data}`).toBe('400 bad request');
       }
-      expect((await ledger().findByInvId(invId))?.state).toBe('pending');
+      expect((await invoice(invId))?.state).toBe('pending');
       const state = await shopState(getContainer(), checkout.cartId);
       expect(state.orderIds).toEqual([]);
       expect(state.payments).toEqual([]);
@@ -233,23 +235,23 @@ medusaIntegrationTestRunner({
       let state = await shopState(getContainer(), checkout.cartId);
       expect(state.orderIds).toHaveLength(1);
       expect(state.payments[0]?.captured).toBe(false);
-      expect((await ledger().findByInvId(checkout.data.inv_id))?.state).toBe('held');
+      expect((await invoice(checkout.data.inv_id))?.state).toBe('held');
 
       const paymentId = state.payments[0]!.id;
       await capturePaymentWorkflow(getContainer()).run({ input: { payment_id: paymentId } });
       await sandbox.admin.idle();
-      expect((await ledger().findByInvId(checkout.data.inv_id))?.state).toBe('paid');
+      expect((await invoice(checkout.data.inv_id))?.state).toBe('paid');
       expect(sandbox.admin.operations({ invId: checkout.data.inv_id })[0]?.state).toBe(100);
       // Confirm makes Robokassa send the normal ResultURL: it must be answered OK and must not touch the order.
       const afterConfirm = sandbox.admin.notifications({ invId: checkout.data.inv_id, kind: 'ResultURL' });
       expect(afterConfirm.map((a) => a.bodyExcerpt)).toEqual([`OK${checkout.data.inv_id}`]);
 
       await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paymentId, amount: 500.5 } });
-      let record = await ledger().findByInvId(checkout.data.inv_id);
+      let record = await invoice(checkout.data.inv_id);
       expect(record?.state).toBe('partially_refunded');
       expect(record?.refunded.minor).toBe(50050n);
       await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paymentId, amount: 2268.5 } });
-      record = await ledger().findByInvId(checkout.data.inv_id);
+      record = await invoice(checkout.data.inv_id);
       expect(record?.state).toBe('refunded');
       expect(record?.refunded.minor).toBe(276900n);
       // The sandbox records refunds in kopecks.
@@ -292,7 +294,7 @@ medusaIntegrationTestRunner({
         const response = await post(body);
         expect(`${response.status} ${response.data}`).toBe('400 bad request');
       }
-      expect((await ledger().findByInvId(invId))?.state).toBe('pending');
+      expect((await invoice(invId))?.state).toBe('pending');
       let state = await shopState(getContainer(), checkout.cartId);
       expect(state.orderIds).toEqual([]);
       expect(state.payments).toEqual([]);
@@ -312,10 +314,10 @@ medusaIntegrationTestRunner({
       expect(state.completedAt).not.toBeNull();
       expect(state.payments).toHaveLength(1);
       expect(state.payments[0]?.captured).toBe(false);
-      const held = await ledger().findByInvId(invId);
+      const held = await invoice(invId);
       expect(held?.state).toBe('held');
-      expect(held?.opKey).toBe(sandbox.admin.operations({ invId })[0]?.opKey);
-      expect(held?.opKey).not.toBe('forged-op-key');
+      expect(held?.details.opKey).toBe(sandbox.admin.operations({ invId })[0]?.opKey);
+      expect(held?.details.opKey).not.toBe('forged-op-key');
 
       // Forged tokens after the hold change nothing either.
       for (const body of [forged, hmacWithCertificate]) expect((await post(body)).status).toBe(400);
@@ -324,7 +326,7 @@ medusaIntegrationTestRunner({
       // Capture confirms; Robokassa then sends ResultURL (settles) and ResultUrl2 OK (answered, changes nothing).
       await capturePaymentWorkflow(getContainer()).run({ input: { payment_id: state.payments[0]!.id } });
       await sandbox.admin.idle();
-      expect((await ledger().findByInvId(invId))?.state).toBe('paid');
+      expect((await invoice(invId))?.state).toBe('paid');
       expect(sandbox.admin.notifications({ invId, kind: 'ResultURL' }).map((n) => n.bodyExcerpt)).toEqual([
         `OK${invId}`,
       ]);
@@ -360,7 +362,7 @@ medusaIntegrationTestRunner({
         payments.updatePaymentSession({ id: checkout.sessionId, amount: 3000, currency_code: 'rub', data }),
       ).rejects.toThrow(/RECEIPT_TOTAL_MISMATCH/);
       const record = await ledger().findByReference(checkout.sessionId);
-      expect(record?.invId).toBe(checkout.data.inv_id);
+      expect(record?.invoiceId).toBe(String(checkout.data.inv_id));
       expect(record?.state).toBe('pending');
 
       // The buyer changes the cart: Medusa deletes the session, the invoice is cancelled, and a (genuine) callback
@@ -370,7 +372,7 @@ medusaIntegrationTestRunner({
         { variant_id: shop.variantId, quantity: 1 },
         { headers: { 'x-publishable-api-key': shop.publishableKey } },
       );
-      expect((await ledger().findByInvId(checkout.data.inv_id))?.state).toBe('cancelled');
+      expect((await invoice(checkout.data.inv_id))?.state).toBe('cancelled');
       const late = await api.post(
         '/robokassa/result',
         signResultCallback(createRobokassaConfig(MERCHANT), { outSum: '2769.000000', invId: checkout.data.inv_id })
@@ -431,6 +433,16 @@ medusaIntegrationTestRunner({
       });
       const refreshed = await api.post(`/admin/robokassa/payments/${checkout.data.inv_id}/refresh`, {}, admin);
       expect(refreshed.data.robokassa.state).toBe('paid');
+
+      // The widget's Refresh on a payment whose callback was lost: core's refresh finds it paid and the settle step
+      // gives it its order, as the callback would have.
+      const lost = await startCheckout(api, shop, PROVIDERS.capture);
+      await payInSandbox(sandbox, lost, { faults: { buyerClosesTab: true, callback: { drop: true } } });
+      expect((await shopState(getContainer(), lost.cartId)).orderIds).toEqual([]);
+      const found = await api.post(`/admin/robokassa/payments/${lost.data.inv_id}/refresh`, {}, admin);
+      expect(found.data.robokassa).toMatchObject({ inv_id: lost.data.inv_id, state: 'paid', has_op_key: true });
+      await expectOneCapturedOrder(lost);
+      expect((await invoice(lost.data.inv_id))?.settledState).toBe('paid');
     });
 
     test('test mode: signed with the test passwords, IsTest=1, and the test-signed callback completes the order', async () => {
@@ -441,7 +453,7 @@ medusaIntegrationTestRunner({
       expect(outcome.operation.isTest).toBe(true);
       expect(outcome.delivery.attempts.map((a) => a.bodyExcerpt)).toEqual([`OK${checkout.data.inv_id}`]);
       await expectOneCapturedOrder(checkout);
-      expect((await ledger().findByInvId(checkout.data.inv_id))?.isTest).toBe(true);
+      expect((await invoice(checkout.data.inv_id))?.isTest).toBe(true);
 
       // A callback for this test invoice signed with the real Password #2 must not settle anything.
       const other = await startCheckout(api, shop, PROVIDERS.test);
@@ -454,7 +466,7 @@ medusaIntegrationTestRunner({
         validateStatus: () => true,
       });
       expect(response.status).toBe(400);
-      expect((await ledger().findByInvId(other.data.inv_id))?.state).toBe('pending');
+      expect((await invoice(other.data.inv_id))?.state).toBe('pending');
     });
   },
 });

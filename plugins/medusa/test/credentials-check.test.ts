@@ -1,10 +1,10 @@
-import { createRobokassaConfig } from '@kassa/core';
+import { createRobokassaConfig, RobokassaGateway } from '@kassa/core/robokassa';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkCredentials } from '../src/lib/credentials-check';
 
 const merchant = { login: 'check-shop', password1: 'one-1', password2: 'two-2', algorithm: 'sha256' as const };
 
+/** The admin's "check credentials" is the gateway's `checkCredentials` (the route only calls it). */
 describe('admin "check credentials" against the sandbox', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
@@ -13,7 +13,7 @@ describe('admin "check credentials" against the sandbox', () => {
   afterAll(() => sandbox.stop());
 
   const check = (overrides: Record<string, unknown>) =>
-    checkCredentials(createRobokassaConfig({ ...merchant, baseUrl: sandbox.url, ...overrides }));
+    new RobokassaGateway(createRobokassaConfig({ ...merchant, baseUrl: sandbox.url, ...overrides })).checkCredentials();
 
   test('right login and Password #2: ok', async () => {
     const result = await check({});
@@ -22,15 +22,13 @@ describe('admin "check credentials" against the sandbox', () => {
   });
 
   test('a shop id Robokassa does not know is told apart from a wrong password', async () => {
-    expect((await check({ login: 'no-such-shop' })).verdict).toBe('wrong_login');
-    expect((await check({ password2: 'not-it' })).verdict).toBe('wrong_password2');
-    expect((await check({ algorithm: 'md5' })).verdict).toBe('wrong_password2');
+    expect((await check({ login: 'no-such-shop' })).verdict).toBe('wrong_merchant');
+    expect((await check({ password2: 'not-it' })).verdict).toBe('wrong_secret');
+    expect((await check({ algorithm: 'md5' })).verdict).toBe('wrong_secret');
   });
 
   test('an unreachable host says so, and no message carries a password', async () => {
-    const result = await checkCredentials(
-      createRobokassaConfig({ ...merchant, password2: 'secret-two', baseUrl: 'http://127.0.0.1:9' }),
-    );
+    const result = await check({ password2: 'secret-two', baseUrl: 'http://127.0.0.1:9' });
     expect(result.verdict).toBe('unreachable');
     expect(JSON.stringify(result)).not.toContain('secret-two');
   });

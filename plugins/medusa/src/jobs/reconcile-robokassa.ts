@@ -1,14 +1,14 @@
 import type { MedusaContainer } from '@medusajs/framework/types';
-import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import { reconcileRobokassa } from '../lib/reconcile';
+import { robokassaModule } from '../lib/scope';
 
 /** Every five minutes: settle Robokassa payments whose ResultURL never arrived (see lib/reconcile.ts). */
 export default async function reconcileRobokassaJob(container: MedusaContainer): Promise<void> {
   const summary = await reconcileRobokassa(container);
-  if (summary.checked > 0) {
-    container
-      .resolve(ContainerRegistrationKeys.LOGGER)
-      .info(`robokassa RECONCILE_RUN ${JSON.stringify({ ...summary, errors: summary.errors.length })}`);
+  if (summary.checked > 0 || summary.resettled > 0 || summary.refundsFinished > 0) {
+    robokassaModule(container)
+      .log()
+      .info('RECONCILE_RUN', { ...summary, errors: summary.errors.length });
   }
 }
 

@@ -1,18 +1,10 @@
-import {
-  type Country,
-  createReceipt,
-  KassaError,
-  type Money,
-  moneyEquals,
-  type Receipt,
-  type ReceiptItemInput,
-  receiptTotal,
-  subtractMoney,
-} from '@kassa/core';
+import { KassaError, type Money, moneyEquals, subtractMoney } from '@kassa/core';
+import { type Country, createReceipt, type Receipt, type ReceiptItemInput, receiptTotal } from '@kassa/core/robokassa';
 import type { BigNumberInput } from '@medusajs/framework/types';
 import { MathBN } from '@medusajs/framework/utils';
+import { type QueryLike, readCartForSession } from './cart-query';
 import { moneyFromMedusa } from './money';
-import type { ReceiptSettings } from './options';
+import type { ReceiptSettings, RobokassaPluginOptions } from './options';
 
 /**
  * The 54-FZ receipt is built on the server from the cart Medusa stores, never from what a storefront sends: the
@@ -100,4 +92,37 @@ export function receiptFromCart(
 /** Medusa quantities are BigNumber-typed; the receipt wants their decimal text. */
 function moneyQuantity(quantity: BigNumberInput): string {
   return MathBN.convert(quantity).toFixed();
+}
+
+/**
+ * The receipt for a payment session, built from its cart (undefined when the shop does not fiscalise). `query` is
+ * Medusa's Query, which the payment module must declare as a dependency (`dependencies: ["query"]`).
+ */
+export async function receiptForSession(
+  query: () => QueryLike | undefined,
+  settings: RobokassaPluginOptions,
+  sessionId: string,
+  outSum: Money,
+): Promise<Receipt | undefined> {
+  const receipt = settings.medusa.receipt;
+  if (!receipt) return undefined;
+  let graph: QueryLike | undefined;
+  try {
+    graph = query();
+  } catch {
+    graph = undefined;
+  }
+  if (!graph) {
+    throw new KassaError(
+      'CONFIG_INVALID',
+      'Receipts need Query: add dependencies: ["query"] to the payment module in medusa-config (see @kassa/medusa README)',
+    );
+  }
+  const cart = await readCartForSession(graph, sessionId);
+  if (!cart) {
+    throw new KassaError('RECEIPT_INVALID', 'This payment session pays no cart, so there is nothing to print', {
+      details: { session: sessionId },
+    });
+  }
+  return receiptFromCart(cart, receipt, outSum, settings.robokassa.country);
 }

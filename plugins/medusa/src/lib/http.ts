@@ -36,6 +36,25 @@ export function rawParameters(req: MedusaRequest): string {
   return raw === undefined ? '' : raw.toString();
 }
 
+/** Largest raw body read by `readRawBody` (a ResultUrl2 token is under 2 KiB; core refuses over 16 KiB anyway). */
+const MAX_RAW_BODY_BYTES = 64 * 1024;
+
+/** A body Medusa's parser left unread (`bodyParser: false` in middlewares.ts), or undefined when it is too large. */
+export async function readRawBody(req: MedusaRequest): Promise<string | undefined> {
+  const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
+  if (raw !== undefined) return raw.toString();
+  if (typeof req.body === 'string') return req.body;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_RAW_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Fills `{cart_id}` / `{order_id}` / `{inv_id}` in a storefront URL template. */
 export function fillTemplate(template: string, values: Record<string, string | number | undefined>): string {
   return template.replace(/\{(cart_id|order_id|inv_id)\}/g, (_, key: string) =>

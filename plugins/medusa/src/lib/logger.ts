@@ -1,16 +1,21 @@
-import type { Logger as KassaLogger, LogFields } from '@kassa/core';
+import { guardLogger, type Logger as KassaLogger, type LogFields, type Secret } from '@kassa/core';
 import type { Logger as MedusaLogger } from '@medusajs/framework/types';
 
 /**
- * Core logs a stable code plus redacted fields; Medusa's logger takes a message. One line per event, the code first
- * so it can be grepped and alerted on (codes are listed in the README's troubleshooting table).
+ * The plugin's only way to log. Core's `guardLogger` drops sensitive keys (signatures, passwords, tokens, receipts,
+ * e-mails), turns an `Error` into `{ name, message, code }` (JSON.stringify would print `{}`) and masks the merchant's
+ * passwords wherever they appear in a string. Then one Medusa line per event, the code first so it can be grepped
+ * and alerted on (codes are listed in the README's troubleshooting table).
  */
-export function kassaLogger(logger: MedusaLogger): KassaLogger {
+export function kassaLogger(logger: MedusaLogger, secrets: ReadonlyArray<Secret | undefined>): KassaLogger {
   const line = (code: string, fields?: LogFields) =>
     `robokassa ${code}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`;
-  return {
-    info: (code, fields) => logger.info(line(code, fields)),
-    warn: (code, fields) => logger.warn(line(code, fields)),
-    error: (code, fields) => logger.error(line(code, fields)),
-  };
+  return guardLogger(
+    {
+      info: (code, fields) => logger.info(line(code, fields)),
+      warn: (code, fields) => logger.warn(line(code, fields)),
+      error: (code, fields) => logger.error(line(code, fields)),
+    },
+    secrets,
+  );
 }

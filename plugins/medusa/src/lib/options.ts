@@ -1,6 +1,6 @@
+import { KassaError } from '@kassa/core';
 import {
   createRobokassaConfig,
-  KassaError,
   RECEIPT_PAYMENT_METHODS,
   RECEIPT_PAYMENT_OBJECTS,
   RECEIPT_SNO_VALUES,
@@ -8,7 +8,7 @@ import {
   type RobokassaConfig,
   resultUrl2PublicKey,
   robokassaConfigSchema,
-} from '@kassa/core';
+} from '@kassa/core/robokassa';
 import { z } from 'zod';
 
 /**

@@ -1,4 +1,5 @@
-import { formatMoney, type Receipt } from '@kassa/core';
+import { formatMoney, type PaymentRecord, type PaymentRedirect } from '@kassa/core';
+import { invIdOf, type Receipt, robokassaDetails } from '@kassa/core/robokassa';
 import { MedusaError } from '@medusajs/framework/utils';
 import { z } from 'zod';
 
@@ -110,5 +111,45 @@ export function storedReceipt(receipt: Receipt): StoredReceipt {
       ...(item.payment_method ? { payment_method: item.payment_method } : {}),
       ...(item.payment_object ? { payment_object: item.payment_object } : {}),
     })),
+  };
+}
+
+/** The session data of a freshly signed redirect: what the storefront needs to send the buyer, nothing secret. */
+export function sessionData(
+  { record, redirect }: { record: PaymentRecord; redirect: PaymentRedirect },
+  request: {
+    reference: string;
+    hold?: boolean | undefined;
+    receipt?: Receipt | undefined;
+    method?: string | undefined;
+  },
+): RobokassaSessionData {
+  return {
+    session_id: request.reference,
+    inv_id: invIdOf(record),
+    out_sum: formatMoney(record.amount),
+    currency: record.amount.currency,
+    is_test: record.isTest,
+    hold: request.hold ?? false,
+    state: record.state,
+    redirect_url: redirect.url,
+    form: { action: redirect.form.action, method: redirect.form.method, fields: [...redirect.form.fields] },
+    ...(request.receipt ? { receipt: storedReceipt(request.receipt) } : {}),
+    ...(request.method ? { inc_curr_label: request.method } : {}),
+  };
+}
+
+/** What the ledger says about the invoice, merged into a payment's data on every provider call. */
+export function sessionView(record: PaymentRecord): Record<string, unknown> {
+  const details = robokassaDetails(record);
+  return {
+    inv_id: invIdOf(record),
+    state: record.state,
+    out_sum: formatMoney(record.amount),
+    refunded: formatMoney(record.refunded),
+    ...(details.paymentMethod ? { payment_method: details.paymentMethod } : {}),
+    ...(details.incCurrLabel ? { inc_curr_label: details.incCurrLabel } : {}),
+    ...(details.fee ? { fee: details.fee } : {}),
+    ...(details.refundRequestId ? { last_refund_request_id: details.refundRequestId } : {}),
   };
 }

@@ -8,7 +8,8 @@ import { robokassaModule } from './scope';
 
 /**
  * Makes Medusa reflect a settled invoice: the cart is completed into an order and the payment is authorized (hold)
- * or captured. Called by the ResultURL route before it answers `OK{InvId}`, and by the reconcile job.
+ * or captured. This is core's settle step (`onSettled`) for every path that learns of a payment: ResultURL before it
+ * answers `OK{InvId}`, ResultUrl2, SuccessURL, the admin's refresh and the reconcile job.
  *
  * Idempotent and cheap when already done (one Query), because Robokassa retries and duplicates callbacks; the work
  * itself is Medusa's own `processPaymentWorkflow`, which locks the cart and completes it at most once.
@@ -74,13 +75,17 @@ function isDone(record: PaymentRecord, state: MedusaPaymentState): boolean {
 const inFlight = new Map<string, Promise<MedusaPaymentState>>();
 
 /**
- * `settleInMedusa` for callbacks: an invoice already settled in this state (the ledger remembers it) costs one
- * indexed read, so Robokassa's retries and duplicates are answered quickly and never reach Medusa's workflows.
+ * `settleInMedusa` as core's settle step: an invoice already settled in this state (the ledger record says so) costs
+ * nothing more, so Robokassa's retries and duplicates are answered quickly and never reach Medusa's workflows.
  */
 export async function ensureSettledInMedusa(container: MedusaContainer, record: PaymentRecord): Promise<void> {
-  const ledger = robokassaModule(container).ledger;
-  if ((await ledger.settledState(record)) === record.state) return;
+  if (record.settledState === record.state) return;
   await settleInMedusa(container, record);
+}
+
+/** `ensureSettledInMedusa` bound to a request scope or the app container, as core's `onSettled`. */
+export function settleStep(container: MedusaContainer): (record: PaymentRecord) => Promise<void> {
+  return (record) => ensureSettledInMedusa(container, record);
 }
 
 export async function settleInMedusa(container: MedusaContainer, record: PaymentRecord): Promise<MedusaPaymentState> {
@@ -95,19 +100,19 @@ export async function settleInMedusa(container: MedusaContainer, record: Payment
 async function settle(container: MedusaContainer, record: PaymentRecord): Promise<MedusaPaymentState> {
   if (record.state !== 'paid' && record.state !== 'held') {
     throw new KassaError('INVALID_TRANSITION', 'Only paid or held invoices are settled in Medusa', {
-      details: { invId: record.invId, state: record.state },
+      details: { invoiceId: record.invoiceId, state: record.state },
     });
   }
   const query = container.resolve<QueryLike>(ContainerRegistrationKeys.QUERY);
   const before = await readMedusaState(query, record.reference);
   if (!before) {
     throw new KassaError('UNKNOWN_INVOICE', 'The payment session of this invoice no longer exists in Medusa', {
-      details: { invId: record.invId },
+      details: { invoiceId: record.invoiceId },
     });
   }
   const ledger = robokassaModule(container).ledger;
   if (isDone(record, before)) {
-    await ledger.markSettled(record.invId, record.state);
+    await ledger.markSettled({ gateway: record.gateway, invoiceId: record.invoiceId }, record.state);
     return before;
   }
 
@@ -123,9 +128,9 @@ async function settle(container: MedusaContainer, record: PaymentRecord): Promis
   const after = await readMedusaState(query, record.reference);
   if (!after || !isDone(record, after)) {
     throw new KassaError('LEDGER_CONFLICT', 'Medusa did not complete the order for this invoice', {
-      details: { invId: record.invId, cart: after?.cartId, order: after?.orderId, payment: after?.paymentId },
+      details: { invoiceId: record.invoiceId, cart: after?.cartId, order: after?.orderId, payment: after?.paymentId },
     });
   }
-  await ledger.markSettled(record.invId, record.state);
+  await ledger.markSettled({ gateway: record.gateway, invoiceId: record.invoiceId }, record.state);
   return after;
 }

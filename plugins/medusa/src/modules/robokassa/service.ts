@@ -1,11 +1,12 @@
-import { createMethodCatalog, type MethodCatalog } from '@kassa/core';
+import { type Logger as KassaLogger, type PaymentLedger, SqlLedger, sqlClientFromKnex } from '@kassa/core';
+import { RobokassaGateway } from '@kassa/core/robokassa';
 import type { Logger } from '@medusajs/framework/types';
-import { MedusaService } from '@medusajs/framework/utils';
+import { kassaLogger } from '../../lib/logger';
 import { parsePluginOptions, type RobokassaPluginOptions } from '../../lib/options';
 import { resolveOptionsFromConfig } from '../../lib/options-source';
-import { PostgresPaymentLedger } from './ledger/postgres-ledger';
-import { type KnexLike, sqlClientFromKnex } from './ledger/sql';
-import { RobokassaPayment } from './models/robokassa-payment';
+
+/** The part of knex the ledger calls (Medusa's shared pool, `__pg_connection__`). */
+export type KnexLike = Parameters<typeof sqlClientFromKnex>[0];
 
 interface Cradle {
   __pg_connection__: KnexLike;
@@ -13,23 +14,31 @@ interface Cradle {
   configModule: unknown;
 }
 
+/** Core's SQL ledger (table `kassa_payment`) over Medusa's shared Postgres pool. */
+export function medusaLedger(connection: KnexLike): PaymentLedger {
+  return new SqlLedger(sqlClientFromKnex(connection), { dialect: 'postgres' });
+}
+
 /**
- * The plugin's own module: the ledger (InvId ↔ payment session, amount, state) and the validated merchant settings
+ * The plugin's own module: the ledger, the validated merchant settings, the Robokassa gateway and the guarded logger
  * for the plugin's routes and job. The payment provider lives in the Payment module's container and builds its own
- * ledger over the same shared Postgres pool, so both see the same rows.
+ * ledger over the same shared Postgres pool, so both see the same rows. The ledger's table is core's, created by
+ * this module's migrations (see ./migrations).
  */
-export default class RobokassaModuleService extends MedusaService({ RobokassaPayment }) {
-  readonly ledger: PostgresPaymentLedger;
+export default class RobokassaModuleService {
+  readonly ledger: PaymentLedger;
   readonly #options: unknown;
   readonly #configModule: unknown;
+  readonly #medusaLogger: Logger;
   #settings: RobokassaPluginOptions | undefined;
-  #catalog: MethodCatalog | undefined;
+  #gateway: RobokassaGateway | undefined;
+  #log: KassaLogger | undefined;
 
   constructor(cradle: Cradle, options?: Record<string, unknown>) {
-    super(cradle);
-    this.ledger = new PostgresPaymentLedger(sqlClientFromKnex(cradle.__pg_connection__));
+    this.ledger = medusaLedger(cradle.__pg_connection__);
     this.#options = options;
     this.#configModule = cradle.configModule;
+    this.#medusaLogger = cradle.logger;
   }
 
   /**
@@ -41,9 +50,20 @@ export default class RobokassaModuleService extends MedusaService({ RobokassaPay
     return this.#settings;
   }
 
-  /** The payment-method catalog (GetCurrencies, cached with a TTL, never blocking a checkout for long). */
-  catalog(): MethodCatalog {
-    this.#catalog ??= createMethodCatalog({ config: this.settings().robokassa });
-    return this.#catalog;
+  /** Robokassa behind core's `Gateway` port (with its method catalog, and the ResultUrl2 certificate if set). */
+  gateway(): RobokassaGateway {
+    this.#gateway ??= robokassaGatewayFor(this.settings());
+    return this.#gateway;
   }
+
+  /** Medusa's logger behind core's guard, with the merchant's passwords masked. */
+  log(): KassaLogger {
+    this.#log ??= kassaLogger(this.#medusaLogger, this.gateway().secrets);
+    return this.#log;
+  }
+}
+
+export function robokassaGatewayFor(settings: RobokassaPluginOptions): RobokassaGateway {
+  const certificate = settings.medusa.resultUrl2Certificate;
+  return new RobokassaGateway(settings.robokassa, certificate ? { resultUrl2Certificate: certificate } : {});
 }

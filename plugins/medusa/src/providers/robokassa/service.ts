@@ -1,74 +1,42 @@
 import {
-  addMoney,
-  buildPaymentRequest,
-  cancelHold,
-  compareMoney,
-  confirmHold,
-  createReceipt,
-  createRefund,
-  formatMoney,
-  KassaError,
-  type Money,
-  opStateExt,
-  type PaymentLedger,
+  cancelPayment,
+  capturePayment,
+  type IssueDeps,
+  issuePayment,
+  type Logger as KassaLogger,
   type PaymentRecord,
-  type Receipt,
-  toRefundInvoiceItems,
+  type PaymentState,
+  refreshPayment,
+  refundPayment,
+  reissuePayment,
 } from '@kassa/core';
-import type {
-  AuthorizePaymentInput,
-  AuthorizePaymentOutput,
-  CancelPaymentInput,
-  CancelPaymentOutput,
-  CapturePaymentInput,
-  CapturePaymentOutput,
-  DeletePaymentInput,
-  DeletePaymentOutput,
-  GetPaymentStatusInput,
-  GetPaymentStatusOutput,
-  InitiatePaymentInput,
-  InitiatePaymentOutput,
-  Logger,
-  ProviderWebhookPayload,
-  RefundPaymentInput,
-  RefundPaymentOutput,
-  RetrievePaymentInput,
-  RetrievePaymentOutput,
-  UpdatePaymentInput,
-  UpdatePaymentOutput,
-  WebhookActionResult,
-} from '@medusajs/framework/types';
+import type * as M from '@medusajs/framework/types';
 import { AbstractPaymentProvider, MedusaError } from '@medusajs/framework/utils';
-import { type QueryLike, readCartForSession } from '../../lib/cart-query';
-import { receiptFromCart } from '../../lib/cart-receipt';
+import type { QueryLike } from '../../lib/cart-query';
 import { medusaErrors } from '../../lib/errors';
-import { sessionStatusOf, syncWithGateway } from '../../lib/gateway-state';
 import { kassaLogger } from '../../lib/logger';
 import { moneyFromMedusa } from '../../lib/money';
 import { parsePluginOptions, type RobokassaPluginOptions } from '../../lib/options';
-import {
-  type ParsedSessionData,
-  parseSessionData,
-  type RobokassaSessionData,
-  storedReceipt,
-  storefrontChoices,
-} from '../../lib/session-data';
-import { publicUrl } from '../../lib/urls';
-import { PostgresPaymentLedger } from '../../modules/robokassa/ledger/postgres-ledger';
-import { type KnexLike, sqlClientFromKnex } from '../../modules/robokassa/ledger/sql';
+import { paymentRequest, refundReceipt, SESSION_STATUS } from '../../lib/payment-request';
+import { invoiceKey } from '../../lib/record-view';
+import { parseSessionData, sessionData, sessionView } from '../../lib/session-data';
+import { type KnexLike, medusaLedger, robokassaGatewayFor } from '../../modules/robokassa/service';
 
 interface Cradle extends Record<string, unknown> {
   __pg_connection__: KnexLike;
-  logger: Logger;
+  logger: M.Logger;
   /** Present when the shop declares `dependencies: ["query"]` on the payment module (needed for receipts). */
   query?: QueryLike;
 }
 
+type Data = Record<string, unknown> | undefined;
+
 /**
- * Robokassa as a Medusa payment provider (`pp_robokassa_<id>`). The buyer pays on Robokassa's page; Robokassa's
- * ResultURL call lands on the plugin's `/robokassa/result` route, which settles the ledger and completes the cart.
- * This class only prepares payments and answers Medusa's questions from the ledger (or OpStateExt), and performs
- * capture / cancel / refund through Robokassa's APIs.
+ * Robokassa as a Medusa payment provider (`pp_robokassa_<id>`): a mapper from Medusa's provider methods to core's
+ * payment operations over the `Gateway` port and the shared ledger. ResultURL lands on the plugin's
+ * `/robokassa/result` route, which settles the ledger and completes the cart; this class prepares payments (with the
+ * receipt built on the server from the cart), answers Medusa from the ledger (or a refresh from OpStateExt), and
+ * captures, cancels and refunds.
  */
 export class RobokassaProviderService extends AbstractPaymentProvider<Record<string, unknown>> {
   static override identifier = 'robokassa';
@@ -79,191 +47,94 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
   }
 
   protected readonly settings: RobokassaPluginOptions;
-  protected readonly ledger: PaymentLedger;
-  protected readonly logger: Logger;
-  readonly #cradle: Cradle;
+  protected readonly deps: IssueDeps;
+  protected readonly log: KassaLogger;
+  readonly #query: () => QueryLike | undefined;
 
   constructor(cradle: Cradle, options: Record<string, unknown>) {
     super(cradle, options);
-    this.#cradle = cradle;
     this.settings = parsePluginOptions(options);
-    this.logger = cradle.logger;
-    this.ledger = new PostgresPaymentLedger(sqlClientFromKnex(cradle.__pg_connection__));
+    const gateway = robokassaGatewayFor(this.settings);
+    this.deps = { gateway, ledger: medusaLedger(cradle.__pg_connection__) };
+    this.log = kassaLogger(cradle.logger, gateway.secrets);
+    this.#query = () => cradle.query;
   }
 
-  async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+  async initiatePayment(input: M.InitiatePaymentInput): Promise<M.InitiatePaymentOutput> {
     return medusaErrors(async () => {
-      const sessionId = input.data?.session_id;
-      if (typeof sessionId !== 'string' || sessionId === '') {
+      const reference = input.data?.session_id;
+      if (typeof reference !== 'string' || reference === '') {
         throw new MedusaError(MedusaError.Types.INVALID_DATA, 'Robokassa needs the payment session id');
       }
       const amount = moneyFromMedusa(input.amount, input.currency_code);
       // The receipt first: a cart that cannot be fiscalised must not leave an invoice behind.
-      const receipt = await this.#receipt(sessionId, amount);
-      const record = await this.ledger.create({
-        reference: sessionId,
-        amount,
-        isTest: this.settings.robokassa.testMode,
-      });
-      const data = this.#sign(record, input.data ?? {}, sessionId, receipt);
-      return { id: String(record.invId), data: { ...data } };
+      const isTest = this.settings.robokassa.testMode;
+      const request = await paymentRequest(this.settings, this.#query, { reference, amount, isTest, data: input.data });
+      const issued = await issuePayment(this.deps, request);
+      return { id: issued.record.invoiceId, data: { ...sessionData(issued, request) } };
     });
   }
 
-  async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+  /** Re-signs the invoice; a changed amount cancels it and issues a new one (an invoice's amount never changes). */
+  async updatePayment(input: M.UpdatePaymentInput): Promise<M.UpdatePaymentOutput> {
     return medusaErrors(async () => {
-      const current = parseSessionData(input.data);
+      const session = parseSessionData(input.data);
+      const record = await this.#record(session.inv_id);
       const amount = moneyFromMedusa(input.amount, input.currency_code);
-      let record = await this.#record(current.inv_id);
-      if (record.state !== 'pending') {
-        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Robokassa invoice ${record.invId} is ${record.state}`);
-      }
-      const receipt = await this.#receipt(current.session_id, amount);
-      if (record.amount.currency !== amount.currency || compareMoney(record.amount, amount) !== 0) {
-        // An InvId's amount never changes (Robokassa and the ledger must agree on it): a new amount is a new invoice.
-        await this.ledger.transition({ invId: record.invId, from: ['pending'], to: 'cancelled', source: 'admin' });
-        record = await this.ledger.create({ reference: current.session_id, amount, isTest: record.isTest });
-      }
-      const data = this.#sign(record, input.data ?? {}, current.session_id, receipt);
-      return { status: 'pending', data: { ...data } };
+      const { isTest } = record;
+      const request = await paymentRequest(this.settings, this.#query, {
+        ...{ reference: session.session_id, amount, isTest, data: input.data },
+      });
+      return { status: 'pending', data: { ...sessionData(await reissuePayment(this.deps, record, request), request) } };
     });
   }
 
-  async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+  /** The session is gone (cart changed, another provider chosen): its invoice must not settle an order. */
+  async deletePayment(input: M.DeletePaymentInput): Promise<M.DeletePaymentOutput> {
     return medusaErrors(async () => {
       const data = parseSessionData(input.data, { optional: true });
       if (data) {
-        // The session is gone (cart changed, another provider chosen): this invoice must not settle an order.
-        await this.ledger.transition({ invId: data.inv_id, from: ['pending'], to: 'cancelled', source: 'cancel' });
+        const key = invoiceKey(data.inv_id);
+        await this.deps.ledger.transition({ ...key, from: ['pending'], to: 'cancelled', source: 'cancel' });
       }
       return { data: input.data ?? {} };
     });
   }
 
-  async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
+  async authorizePayment(input: M.AuthorizePaymentInput): Promise<M.AuthorizePaymentOutput> {
     return this.getPaymentStatus(input);
   }
 
-  async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
-    return medusaErrors(async () => {
-      const data = parseSessionData(input.data);
-      let record = await this.#record(data.inv_id);
-      if (record.state === 'pending' || record.state === 'held') {
-        record = await syncWithGateway({ config: this.settings.robokassa, ledger: this.ledger }, record);
-      }
-      return { status: sessionStatusOf(record.state), data: { ...input.data, ...this.#view(record) } };
+  /** The ledger's answer; a pending or held invoice is refreshed from OpStateExt first (no settle step: Medusa asks). */
+  async getPaymentStatus(input: M.GetPaymentStatusInput): Promise<M.GetPaymentStatusOutput> {
+    const notFoundMaxAgeMs = this.settings.medusa.expireAfterHours * 3_600_000;
+    const refresh = async (record: PaymentRecord) =>
+      record.state === 'pending' || record.state === 'held'
+        ? (await refreshPayment({ ...this.deps, logger: this.log, notFoundMaxAgeMs }, record)).record
+        : record;
+    const { data } = await this.#withRecord(input.data, refresh);
+    return { status: SESSION_STATUS[(data?.state as PaymentState | undefined) ?? 'pending'], data };
+  }
+
+  async capturePayment(input: M.CapturePaymentInput): Promise<M.CapturePaymentOutput> {
+    return this.#withRecord(input.data, (record) => capturePayment(this.deps, record));
+  }
+
+  async cancelPayment(input: M.CancelPaymentInput): Promise<M.CancelPaymentOutput> {
+    return this.#withRecord(input.data, (record) => cancelPayment(this.deps, record));
+  }
+
+  /** Exact kopecks from Medusa's BigNumber (never a float); written ahead in the ledger, then sent. */
+  async refundPayment(input: M.RefundPaymentInput): Promise<M.RefundPaymentOutput> {
+    return this.#withRecord(input.data, (record) => {
+      const amount = moneyFromMedusa(input.amount, record.amount.currency);
+      const receipt = refundReceipt(this.settings, record, amount, parseSessionData(input.data));
+      return refundPayment(this.deps, record, { amount, receipt });
     });
   }
 
-  async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
-    return medusaErrors(async () => {
-      const data = parseSessionData(input.data);
-      let record = await this.#record(data.inv_id);
-      if (record.state === 'pending') {
-        record = await syncWithGateway({ config: this.settings.robokassa, ledger: this.ledger }, record);
-      }
-      if (record.state === 'held') {
-        // Robokassa allows Confirm once; the compare-and-set below makes a second capture a no-op, not a second call.
-        await confirmHold(this.settings.robokassa, {
-          invId: record.invId,
-          outSum: record.amount,
-          isTest: record.isTest,
-        });
-        const moved = await this.ledger.transition({
-          invId: record.invId,
-          from: ['held'],
-          to: 'paid',
-          source: 'capture',
-        });
-        record = moved.record ?? record;
-      }
-      if (record.state !== 'paid' && record.state !== 'partially_refunded' && record.state !== 'refunded') {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Robokassa invoice ${record.invId} is ${record.state}: there is nothing to capture`,
-        );
-      }
-      return { data: { ...input.data, ...this.#view(record) } };
-    });
-  }
-
-  async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
-    return medusaErrors(async () => {
-      const data = parseSessionData(input.data);
-      let record = await this.#record(data.inv_id);
-      if (record.state === 'pending') {
-        record = await syncWithGateway({ config: this.settings.robokassa, ledger: this.ledger }, record);
-      }
-      if (record.state === 'held') {
-        await cancelHold(this.settings.robokassa, {
-          invId: record.invId,
-          outSum: record.amount,
-          isTest: record.isTest,
-        });
-        record =
-          (await this.ledger.transition({ invId: record.invId, from: ['held'], to: 'cancelled', source: 'cancel' }))
-            .record ?? record;
-      } else if (record.state === 'pending') {
-        record =
-          (await this.ledger.transition({ invId: record.invId, from: ['pending'], to: 'cancelled', source: 'cancel' }))
-            .record ?? record;
-      } else if (record.state !== 'cancelled' && record.state !== 'failed') {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Robokassa invoice ${record.invId} is ${record.state}: a paid invoice is refunded, not cancelled`,
-        );
-      }
-      return { data: { ...input.data, ...this.#view(record) } };
-    });
-  }
-
-  async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
-    return medusaErrors(async () => {
-      const data = parseSessionData(input.data);
-      const record = await this.#record(data.inv_id);
-      if (record.state !== 'paid' && record.state !== 'partially_refunded') {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Robokassa invoice ${record.invId} is ${record.state}: only a paid invoice can be refunded`,
-        );
-      }
-      const amount = moneyFromMedusa(input.amount, record.amount.currency.toLowerCase());
-      const refunded = addMoney(record.refunded, amount);
-      if (compareMoney(refunded, record.amount) > 0) {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Refunding ${formatMoney(amount)} would exceed the ${formatMoney(record.amount)} paid`,
-        );
-      }
-      const opKey = record.opKey ?? (await this.#opKey(record));
-      const full = compareMoney(refunded, record.amount) === 0 && record.refunded.minor === 0n;
-      const items = this.#refundItems(data, amount, full);
-      const { requestId } = await createRefund(this.settings.robokassa, {
-        opKey,
-        ...(full ? {} : { refundSum: amount }),
-        ...(items ? { invoiceItems: items } : {}),
-      });
-      const to = compareMoney(refunded, record.amount) === 0 ? 'refunded' : 'partially_refunded';
-      const moved = await this.ledger.transition({
-        invId: record.invId,
-        from: [record.state],
-        to,
-        source: 'refund',
-        patch: { refunded, opKey },
-      });
-      if (!moved.applied) {
-        // Robokassa accepted the refund but another writer moved the record meanwhile: say so loudly, do not hide it.
-        kassaLogger(this.logger).error('REFUND_LEDGER_CONFLICT', { invId: record.invId, requestId });
-      }
-      return { data: { ...input.data, ...this.#view(moved.record ?? record), last_refund_request_id: requestId } };
-    });
-  }
-
-  async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
-    return medusaErrors(async () => {
-      const data = parseSessionData(input.data);
-      return { data: { ...input.data, ...this.#view(await this.#record(data.inv_id)) } };
-    });
+  async retrievePayment(input: M.RetrievePaymentInput): Promise<M.RetrievePaymentOutput> {
+    return this.#withRecord(input.data, async (record) => record);
   }
 
   /**
@@ -271,141 +142,22 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
    * needs `OK{InvId}`: ResultURL must point at the plugin's `/robokassa/result`. A call landing here is a
    * misconfigured cabinet, logged so the merchant can fix it; it changes nothing.
    */
-  async getWebhookActionAndData(_payload: ProviderWebhookPayload['payload']): Promise<WebhookActionResult> {
-    kassaLogger(this.logger).error('RESULT_URL_MISCONFIGURED', {
-      hint: 'Set ResultURL in the Robokassa cabinet to https://<your-medusa>/robokassa/result',
-    });
+  async getWebhookActionAndData(): Promise<M.WebhookActionResult> {
+    const hint = 'Set ResultURL in the Robokassa cabinet to https://<your-medusa>/robokassa/result';
+    this.log.error('RESULT_URL_MISCONFIGURED', { hint });
     return { action: 'not_supported' };
   }
 
   async #record(invId: number): Promise<PaymentRecord> {
-    const record = await this.ledger.findByInvId(invId);
-    if (!record) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Robokassa invoice ${invId} is not in the ledger`);
-    }
+    const record = await this.deps.ledger.find(invoiceKey(invId));
+    if (!record) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Robokassa invoice ${invId} is not in the ledger`);
     return record;
   }
 
-  async #opKey(record: PaymentRecord): Promise<string> {
-    const state = await opStateExt(this.settings.robokassa, {
-      invId: record.invId,
-      isTest: record.isTest,
-      currency: record.amount.currency,
-    });
-    const opKey = state.found ? state.info?.opKey : undefined;
-    if (!opKey) {
-      throw new KassaError('GATEWAY_BAD_RESPONSE', 'Robokassa did not return the OpKey the Refund API needs', {
-        details: { invId: record.invId },
-      });
-    }
-    return opKey;
-  }
-
-  /** Full refunds repeat the payment's receipt; a partial one is a single "refund" line (54-FZ needs lines). */
-  #refundItems(data: ParsedSessionData, amount: Money, full: boolean) {
-    const settings = this.settings.medusa.receipt;
-    if (!settings) return undefined;
-    if (full && data.receipt && data.receipt.items.length > 0) {
-      const receipt = createReceipt(data.receipt, {
-        country: this.settings.robokassa.country,
-        currency: amount.currency,
-      });
-      return toRefundInvoiceItems(receipt.items);
-    }
-    return [
-      {
-        Name: 'Возврат',
-        Quantity: '1',
-        Cost: amount,
-        Tax: settings.tax,
-        PaymentMethod: settings.paymentMethod,
-        PaymentObject: settings.paymentObject,
-      },
-    ];
-  }
-
-  async #receipt(sessionId: string, outSum: Money): Promise<Receipt | undefined> {
-    const settings = this.settings.medusa.receipt;
-    if (!settings) return undefined;
-    const query = this.#query();
-    const cart = await readCartForSession(query, sessionId);
-    if (!cart) {
-      throw new KassaError('RECEIPT_INVALID', 'This payment session pays no cart, so there is nothing to print', {
-        details: { session: sessionId },
-      });
-    }
-    return receiptFromCart(cart, settings, outSum, this.settings.robokassa.country);
-  }
-
-  #query(): QueryLike {
-    let query: QueryLike | undefined;
-    try {
-      query = this.#cradle.query;
-    } catch {
-      query = undefined;
-    }
-    if (!query) {
-      throw new KassaError(
-        'CONFIG_INVALID',
-        'Receipts need Query: add dependencies: ["query"] to the payment module in medusa-config (see @kassa/medusa README)',
-      );
-    }
-    return query;
-  }
-
-  #sign(
-    record: PaymentRecord,
-    input: Record<string, unknown>,
-    sessionId: string,
-    receipt: Receipt | undefined,
-  ): RobokassaSessionData {
-    const choice = storefrontChoices(input);
-    const resultUrl2 = this.#resultUrl2(record);
-    const request = buildPaymentRequest(this.settings.robokassa, {
-      invId: record.invId,
-      outSum: record.amount,
-      description: this.settings.medusa.description,
-      isTest: record.isTest,
-      ...(receipt ? { receipt } : {}),
-      ...(this.settings.medusa.hold ? { stepByStep: true } : {}),
-      ...(resultUrl2 ? { resultUrl2 } : {}),
-      ...(choice.incCurrLabel ? { incCurrLabel: choice.incCurrLabel } : {}),
-      ...(choice.culture ? { culture: choice.culture } : {}),
-    });
-    return {
-      session_id: sessionId,
-      inv_id: record.invId,
-      out_sum: formatMoney(record.amount),
-      currency: record.amount.currency,
-      is_test: record.isTest,
-      hold: this.settings.medusa.hold,
-      state: record.state,
-      redirect_url: request.url,
-      form: { action: request.form.action, method: request.form.method, fields: [...request.form.fields] },
-      ...(receipt ? { receipt: storedReceipt(receipt) } : {}),
-      ...(choice.incCurrLabel ? { inc_curr_label: choice.incCurrLabel } : {}),
-    };
-  }
-
-  /**
-   * The plugin's `/robokassa/result2`, named in the (signed) payment request when Robokassa's certificate is
-   * configured. Never for test payments: Robokassa sends no ResultUrl2 in test mode.
-   */
-  #resultUrl2(record: PaymentRecord): string | undefined {
-    const { resultUrl2Certificate, backendUrl } = this.settings.medusa;
-    if (!resultUrl2Certificate || !backendUrl || record.isTest) return undefined;
-    return publicUrl(backendUrl, 'result2');
-  }
-
-  #view(record: PaymentRecord): Record<string, unknown> {
-    return {
-      inv_id: record.invId,
-      state: record.state,
-      out_sum: formatMoney(record.amount),
-      refunded: formatMoney(record.refunded),
-      ...(record.paymentMethod ? { payment_method: record.paymentMethod } : {}),
-      ...(record.incCurrLabel ? { inc_curr_label: record.incCurrLabel } : {}),
-      ...(record.fee ? { fee: record.fee } : {}),
-    };
+  /** Runs an operation on the session's invoice; the payment's data then carries what the ledger says. */
+  async #withRecord(data: Data, work: (record: PaymentRecord) => Promise<PaymentRecord>): Promise<{ data: Data }> {
+    return medusaErrors(async () => ({
+      data: { ...data, ...sessionView(await work(await this.#record(parseSessionData(data).inv_id))) },
+    }));
   }
 }

@@ -1,6 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { fillTemplate, rawParameters } from '../../../lib/http';
-import { cartAndOrder, recordFromRedirect } from '../../../lib/return-target';
+import { invoiceKey } from '../../../lib/record-view';
+import { cartAndOrder } from '../../../lib/return-target';
 import { robokassaModule } from '../../../lib/scope';
 
 /**
@@ -11,8 +12,9 @@ import { robokassaModule } from '../../../lib/scope';
 async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const robokassa = robokassaModule(req.scope);
   const { medusa } = robokassa.settings();
-  const record = await recordFromRedirect(robokassa.ledger, rawParameters(req));
-  const target = await cartAndOrder(req.scope, record);
+  const find = (invoiceId: string) => robokassa.ledger.find(invoiceKey(invoiceId));
+  const hint = await robokassa.gateway().readReturn(rawParameters(req), 'fail', find);
+  const target = await cartAndOrder(req.scope, hint.ok ? await find(hint.invoiceId) : undefined);
   if (!medusa.storefront) {
     res.status(200).type('text/plain').send('Payment was not completed. Return to the shop to try again.');
     return;

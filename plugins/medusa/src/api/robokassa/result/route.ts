@@ -1,26 +1,23 @@
-import { handleResultUrl } from '@kassa/core';
+import { handleNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
-import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import { sendWebResponse, toWebRequest } from '../../../lib/http';
-import { kassaLogger } from '../../../lib/logger';
 import { robokassaModule } from '../../../lib/scope';
-import { ensureSettledInMedusa } from '../../../lib/settle';
+import { settleStep } from '../../../lib/settle';
 
 /**
- * ResultURL (paste into the cabinet as `https://<medusa>/robokassa/result`, GET or POST). Core verifies the
- * Password #2 signature and the amount against the ledger and moves the invoice to `paid` exactly once; Medusa then
- * completes the cart (also when the buyer never comes back), and only then does Robokassa get `OK{InvId}`. Bad input
- * gets a fixed 400 body and changes nothing; a failure while creating the order gets 500 so Robokassa retries.
+ * ResultURL (paste into the cabinet as `https://<medusa>/robokassa/result`, GET or POST): core's exactly-once
+ * notification use case. It verifies the Password #2 signature and the amount against the ledger and moves the
+ * invoice to `paid` exactly once; Medusa then completes the cart (also when the buyer never comes back), and only
+ * then does Robokassa get `OK{InvId}`. Bad input gets a fixed 400 body and changes nothing; a failure while creating
+ * the order gets 500 so Robokassa retries.
  */
 async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const robokassa = robokassaModule(req.scope);
-  const response = await handleResultUrl(toWebRequest(req), {
-    config: robokassa.settings().robokassa,
+  const response = await handleNotification(toWebRequest(req), {
+    gateway: robokassa.gateway(),
     ledger: robokassa.ledger,
-    logger: kassaLogger(req.scope.resolve(ContainerRegistrationKeys.LOGGER)),
-    onPaid: async (record) => {
-      await ensureSettledInMedusa(req.scope, record);
-    },
+    logger: robokassa.log(),
+    onSettled: settleStep(req.scope),
   });
   await sendWebResponse(res, response);
 }

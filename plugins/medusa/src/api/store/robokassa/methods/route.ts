@@ -39,8 +39,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
   const result = await medusaErrors(async () => {
     const amount = moneyFromMedusa(cart.data.total, cart.data.currency_code);
     return robokassaModule(req.scope)
-      .catalog()
-      .methodsFor({ amount, ...(input.data.lang ? { language: input.data.lang } : {}) });
+      .gateway()
+      .catalog.methodsFor({ amount, ...(input.data.lang ? { language: input.data.lang } : {}) });
   });
   res.json({ chooser: result.chooser, source: result.source, methods: result.methods });
 }

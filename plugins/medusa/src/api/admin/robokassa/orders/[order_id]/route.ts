@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import { z } from 'zod';
 import type { QueryLike } from '../../../../../lib/cart-query';
-import { recordView } from '../../../../../lib/record-view';
+import { invoiceKey, recordView } from '../../../../../lib/record-view';
 import { robokassaModule } from '../../../../../lib/scope';
 import { parseSessionData } from '../../../../../lib/session-data';
 
@@ -62,7 +62,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     for (const payment of collection.payments ?? []) {
       if (!payment.provider_id.startsWith('pp_robokassa')) continue;
       const session = parseSessionData(payment.data, { optional: true });
-      const record = session ? await ledger.findByInvId(session.inv_id) : undefined;
+      const record = session ? await ledger.find(invoiceKey(session.inv_id)) : undefined;
       payments.push({
         payment_id: payment.id,
         provider_id: payment.provider_id,
