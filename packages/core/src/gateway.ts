@@ -133,6 +133,15 @@ export type RejectCode =
 
 export type RetryCode = 'LEDGER_ERROR' | 'TEST_PASSWORDS_MISSING' | 'ON_PAID_FAILED';
 
+/**
+ * A hold announced on a channel of its own (Robokassa's ResultUrl2), read and verified in one go: the token is signed
+ * by the gateway, not with the shop's secrets, so no record is needed to trust it. `event` is undefined for messages
+ * that change nothing (a ResultUrl2 `OK`: the ordinary notification settles payments).
+ */
+export type HoldNotification =
+  | { readonly ok: true; readonly invoiceId: string; readonly event: PaymentEvent | undefined }
+  | { readonly ok: false; readonly code: string; readonly detail: string };
+
 /** The buyer's return, read. `trusted` only when the gateway signs it (and the signature verified). */
 export type ReadReturn =
   | { readonly ok: true; readonly invoiceId: string; readonly trusted: boolean; readonly success: boolean }
@@ -231,6 +240,11 @@ export interface Gateway {
   verifyNotification(message: unknown, record: PaymentRecord): VerifiedNotification;
   /** The exact reply the gateway expects for an outcome. */
   notificationReply(outcome: NotificationOutcome): Response;
+  /**
+   * Present when the gateway announces holds on a separate channel (Robokassa ResultUrl2); absent when a hold arrives
+   * as an ordinary notification (Assist). Plugins serve it with `handleHoldNotification`.
+   */
+  readonly readHoldNotification?: ((body: string) => HoldNotification) | undefined;
 
   /**
    * Reads the buyer's return (query string or form body) from the success or the fail page. `find` looks the

@@ -15,9 +15,9 @@ import type {
   Gateway,
   GatewayCapabilities,
   GatewayStatus,
+  HoldNotification,
   MethodChoice,
   NotificationOutcome,
-  PaymentEvent,
   PaymentRedirect,
   ReadNotification,
   ReadReturn,
@@ -96,11 +96,6 @@ export interface RobokassaGatewayOptions {
    */
   resultUrl2Certificate?: string | undefined;
 }
-
-/** What `readHoldNotification` found in a ResultUrl2 token. */
-export type HoldNotification =
-  | { readonly ok: true; readonly invoiceId: string; readonly event: PaymentEvent | undefined }
-  | { readonly ok: false; readonly code: string; readonly detail: string };
 
 type RobokassaCurrency = 'RUB' | 'KZT' | 'USD' | 'EUR';
 const ROBOKASSA_CURRENCIES: readonly string[] = ['RUB', 'KZT', 'USD', 'EUR'];

@@ -24,7 +24,6 @@ export {
 } from './config.js';
 export { buildFormBody, type FormPair, parseFormBody } from './encoding.js';
 export {
-  type HoldNotification,
   invIdOf,
   type RobokassaDetails,
   RobokassaGateway,
