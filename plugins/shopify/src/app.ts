@@ -11,6 +11,7 @@ import {
   createJsonConsoleLogger,
   finishRefund,
   type Gateway,
+  handleHoldNotification,
   isCurrencyCode,
   isKassaError,
   issuePayment,
@@ -28,7 +29,14 @@ import type { SessionStorage } from '@shopify/shopify-app-session-storage';
 import { Hono } from 'hono';
 import { type KeyRing, parseKeyRing } from './crypto.js';
 import { type Database, openDatabase } from './db.js';
-import { createGateway, externalHandle, type GatewaySettings, gatewaySettingsSchema, SECRET_KEYS } from './gateways.js';
+import {
+  createGateway,
+  externalHandle,
+  type GatewaySettings,
+  gatewaySettingsSchema,
+  holdChannel,
+  SECRET_KEYS,
+} from './gateways.js';
 import { messagePage, redirectPage, settingsPage } from './html.js';
 import { type JobHandler, type JobResult, Outbox } from './outbox.js';
 import { type ApiResult, type MutationName, nextActionUrl, PaymentsApi } from './payments-api.js';
@@ -583,6 +591,11 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
         notification: `${appUrl}/notify/${record.gateway}/${shopParam}`,
         success: `${appUrl}/return/${record.gateway}/${shopParam}/success`,
         fail: `${appUrl}/return/${record.gateway}/${shopParam}/fail`,
+        // Named only when the shop saved Robokassa's ResultUrl2 certificate: without it nothing could be verified.
+        // Core leaves it out of test invoices (Robokassa has no test holds).
+        ...(holdChannel(configured.row.settings)
+          ? { holdNotification: `${appUrl}/hold/${record.gateway}/${shopParam}` }
+          : {}),
       },
     });
     return c.html(redirectPage(redirect));
@@ -604,6 +617,20 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
   };
   app.get('/notify/:gateway/:shop', (c) => notify(c));
   app.post('/notify/:gateway/:shop', (c) => notify(c));
+
+  // The hold channel (Robokassa ResultUrl2): a signed HOLD takes the same settle step, so the authorization session
+  // resolves once whichever of this, the buyer's return or reconciliation learns of the hold first.
+  app.post('/hold/:gateway/:shop', async (c) => {
+    const configured = await shops.gateway(c.req.param('shop'));
+    if (!configured || configured.gateway.id !== c.req.param('gateway'))
+      return new Response('Not Found', { status: 404 });
+    return handleHoldNotification(c.req.raw, {
+      gateway: configured.gateway,
+      ledger: db.ledger,
+      logger,
+      onSettled: (record) => settle(record),
+    });
+  });
 
   const buyerReturn = async (c: { req: { raw: Request; param: (k: string) => string } }) => {
     const shop = c.req.param('shop');
@@ -866,6 +893,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
             password3: text('password3'),
             algorithm: text('algorithm'),
             country: text('country'),
+            resultUrl2Certificate: text('resultUrl2Certificate'),
             baseUrl: text('baseUrl'),
           }
         : {

@@ -26,6 +26,16 @@ export const robokassaSettingsSchema = z
     algorithm: z.enum(HASH_ALGORITHMS).default('md5'),
     country: z.enum(['RU', 'KZ']).default('RU'),
     baseUrl: z.string().url().optional(),
+    /**
+     * Robokassa's ResultUrl2 certificate (jwtsign.cer, PEM). Public, not a secret. With it the app names its hold
+     * route in every live authorization, so a hold resolves the session as soon as Robokassa announces it.
+     */
+    resultUrl2Certificate: z
+      .string()
+      .trim()
+      .max(20_000)
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
   })
   .strict();
 
@@ -57,8 +67,8 @@ export const SECRET_KEYS: Record<GatewaySettings['gateway'], readonly string[]> 
 
 export function createGateway(settings: GatewaySettings): Gateway {
   if (settings.gateway === 'robokassa') {
-    const { gateway: _g, ...rest } = settings;
-    return new RobokassaGateway(createRobokassaConfig(stripUndefined(rest)));
+    const { gateway: _g, resultUrl2Certificate, ...rest } = settings;
+    return new RobokassaGateway(createRobokassaConfig(stripUndefined(rest)), { resultUrl2Certificate });
   }
   const { gateway: _g, ...rest } = settings;
   return new AssistGateway(createAssistConfig(stripUndefined(rest)));
@@ -67,6 +77,11 @@ export function createGateway(settings: GatewaySettings): Gateway {
 /** What Shopify shows next to the provider (`externalHandle`): the merchant's account id, never a secret. */
 export function externalHandle(settings: GatewaySettings): string {
   return settings.gateway === 'robokassa' ? `robokassa:${settings.login}` : `assist:${settings.merchantId}`;
+}
+
+/** Where the gateway announces holds on a channel of its own, when the shop's settings make it verifiable. */
+export function holdChannel(settings: GatewaySettings): boolean {
+  return settings.gateway === 'robokassa' && settings.resultUrl2Certificate !== undefined;
 }
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): T {

@@ -20,7 +20,7 @@ const POLARIS_CSS = `
 .Page{max-width:998px;margin:0 auto;padding:24px 16px}.Page h1{font-size:20px;line-height:24px;font-weight:650;margin:0 0 16px}
 .Card{background:var(--p-color-bg-surface);border-radius:var(--p-border-radius-300);box-shadow:0 1px 0 rgba(26,26,26,.07),0 0 0 1px rgba(0,0,0,.04);padding:16px;margin-bottom:16px}
 .Card h2{font-size:14px;font-weight:650;margin:0 0 12px}.Field{margin-bottom:12px}.Field label{display:block;margin-bottom:4px}
-.Field input,.Field select{width:100%;padding:6px 12px;border:1px solid #8a8a8a;border-radius:var(--p-border-radius-200);font:inherit;min-height:32px}
+.Field input,.Field select,.Field textarea{width:100%;padding:6px 12px;border:1px solid #8a8a8a;border-radius:var(--p-border-radius-200);font:inherit;min-height:32px}
 .Help{color:var(--p-color-text-secondary)}.Button{background:var(--p-color-bg-fill-brand);color:#fff;border:0;border-radius:var(--p-border-radius-200);padding:6px 12px;font:inherit;font-weight:550;cursor:pointer}
 .Button--secondary{background:#fff;color:var(--p-color-text);box-shadow:inset 0 0 0 1px #c9c9c9}
 .Banner{border-radius:var(--p-border-radius-200);padding:12px;margin-bottom:16px}.Banner--critical{background:var(--p-color-bg-critical);color:var(--p-color-text-critical)}
@@ -110,6 +110,7 @@ ${field('testPassword2', 'Test Password #2', gateway === 'robokassa' ? value('te
 ${field('password3', 'Password #3 (refunds)', gateway === 'robokassa' ? value('password3') : '', { secret: true })}
 ${field('algorithm', 'Hash algorithm (md5, sha1, sha256, sha384, sha512, ripemd160)', gateway === 'robokassa' ? value('algorithm') : 'md5')}
 ${field('country', 'Country (RU or KZ)', gateway === 'robokassa' ? value('country') : 'RU')}
+<div class="Field"><label for="resultUrl2Certificate">ResultUrl2 certificate (jwtsign.cer, PEM) / Сертификат ResultUrl2</label><textarea id="resultUrl2Certificate" name="resultUrl2Certificate" rows="4">${esc(gateway === 'robokassa' ? value('resultUrl2Certificate') : '')}</textarea><div class="Help">${esc("Optional, for authorizations (holds): Robokassa's public certificate from docs.robokassa.ru/media/files/jwtsign.cer. With it a hold resolves the Shopify session as soon as Robokassa announces it. / Необязательно, для холдирования: с ним сессия Shopify подтверждается, как только Robokassa сообщит о холде.")}</div></div>
 </div>
 <div class="Card"><h2>Assist</h2>
 ${field('merchantId', 'Merchant_ID', gateway === 'assist' ? value('merchantId') : '')}

@@ -37,7 +37,7 @@ export interface World {
   dir: string;
   keys: string;
   /** Saves gateway settings for SHOP directly (the settings page is tested on its own) and marks the shop ready. */
-  configure(gateway: 'robokassa' | 'assist', shop?: string): Promise<void>;
+  configure(gateway: 'robokassa' | 'assist', shop?: string, extra?: Record<string, unknown>): Promise<void>;
   restartApp(overrides?: Parameters<typeof startShopifyApp>[0] extends infer O ? Partial<O> : never): Promise<void>;
   stop(): Promise<void>;
 }
@@ -108,11 +108,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     dir,
     keys,
-    async configure(gateway, shop = SHOP) {
-      const settings: GatewaySettings =
-        gateway === 'robokassa'
+    async configure(gateway, shop = SHOP, extra = {}) {
+      const settings = {
+        ...(gateway === 'robokassa'
           ? { gateway, ...ROBOKASSA, algorithm: 'md5', country: 'RU', baseUrl: sandbox.url }
-          : { gateway, ...ASSIST, region: 'RU', testMode: true, baseUrl: sandbox.url };
+          : { gateway, ...ASSIST, region: 'RU', testMode: true, baseUrl: sandbox.url }),
+        ...extra,
+      } as GatewaySettings;
       const token = emulator.install(shop);
       await app.app.sessions.storeSession(
         new Session({
