@@ -98,6 +98,8 @@ const paidLedger: PaymentLedger = {
   markSettled: refuse,
   listStale: refuse,
   listUnsettled: refuse,
+  markSurplus: refuse,
+  list: refuse,
 };
 
 // Assist (issue #9): a notification's checkvalue is UPPER(md5(UPPER(md5(secret)) + UPPER(md5(x)))) with x the

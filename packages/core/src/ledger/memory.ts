@@ -3,10 +3,13 @@ import type { Money } from '../money.js';
 import {
   type GatewayId,
   type InvoiceKey,
+  type ListPaymentsOptions,
   type ListStaleOptions,
   MAX_ALLOCATED_INVOICE_ID,
+  MAX_PAGE_SIZE as MAX_PAGE,
   type NewPayment,
   type PaymentLedger,
+  type PaymentPage,
   type PaymentRecord,
   type PaymentState,
   type TransitionRequest,
@@ -70,6 +73,7 @@ function freezeRecord(record: PaymentRecord): PaymentRecord {
     refundPending: record.refundPending && freezeMoney(record.refundPending),
     details: Object.freeze(copyDetails(record.details)),
     settledState: record.settledState,
+    ...(record.surplus === true ? { surplus: true } : {}),
     createdAt: new Date(record.createdAt.getTime()),
     updatedAt: new Date(record.updatedAt.getTime()),
   });
@@ -205,6 +209,38 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       await tick();
       const stored = records.get(keyOf(key.gateway, key.invoiceId));
       if (stored) stored.record = freezeRecord({ ...stored.record, settledState: state });
+    },
+
+    async markSurplus(key: InvoiceKey): Promise<TransitionResult> {
+      checkSettled(key, 'paid');
+      await tick();
+      const stored = records.get(keyOf(key.gateway, key.invoiceId));
+      if (!stored) return { applied: false, record: undefined };
+      const current = stored.record;
+      if (current.surplus === true || (current.state !== 'paid' && current.state !== 'held')) {
+        return { applied: false, record: freezeRecord(current) };
+      }
+      stored.record = freezeRecord({ ...current, surplus: true, settledState: current.state, updatedAt: now() });
+      return { applied: true, record: freezeRecord(stored.record) };
+    },
+
+    async list(options: ListPaymentsOptions): Promise<PaymentPage> {
+      await tick();
+      const { gateway, states, surplus, unsettled } = options;
+      const matching = [...records.values()].filter(
+        ({ record: r }) =>
+          (gateway === undefined || r.gateway === gateway) &&
+          (states === undefined || states.includes(r.state)) &&
+          (surplus === undefined || (r.surplus === true) === surplus) &&
+          (unsettled !== true || ((r.state === 'paid' || r.state === 'held') && r.settledState !== r.state)),
+      );
+      matching.sort((a, b) => b.record.createdAt.getTime() - a.record.createdAt.getTime() || b.seq - a.seq);
+      const offset = normalizeLimit(options.offset ?? 0);
+      const limit = Math.min(normalizeLimit(options.limit), MAX_PAGE);
+      return {
+        records: matching.slice(offset, offset + limit).map((s) => freezeRecord(s.record)),
+        total: matching.length,
+      };
     },
 
     async listStale(options: ListStaleOptions): Promise<PaymentRecord[]> {

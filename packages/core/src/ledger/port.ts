@@ -67,6 +67,13 @@ export interface PaymentRecord {
    * set with `markSettled`. `paid` or `held` with another `settledState` is a payment the platform still owes work.
    */
   readonly settledState?: PaymentState | undefined;
+  /**
+   * A genuine payment the platform could not use (its cart was already paid through another invoice, or changed
+   * since): money the shop must give back. Set once with `markSurplus` (docs/ledger.md "Surplus payments"); the
+   * record keeps its state (`paid`, later `refund_requested` → `refunded`), so the flag also tells a refunded double
+   * payment from an ordinary refund. Absent (false) on every other record.
+   */
+  readonly surplus?: boolean | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -121,6 +128,27 @@ export interface ListStaleOptions {
   gateway?: GatewayId | undefined;
 }
 
+export interface ListPaymentsOptions {
+  gateway?: GatewayId | undefined;
+  /** Only records in these states. Default: every state. */
+  states?: readonly PaymentState[] | undefined;
+  /** Only surplus payments (true) or only the others (false). Default: both. */
+  surplus?: boolean | undefined;
+  /** Only `paid`/`held` records the platform has not settled (`listUnsettled`'s set). */
+  unsettled?: boolean | undefined;
+  /** Page size (at most 500). */
+  limit: number;
+  /** Records skipped (newest first). Default 0. */
+  offset?: number | undefined;
+}
+
+export interface PaymentPage {
+  /** Newest first (creation time, then insertion order). */
+  readonly records: PaymentRecord[];
+  /** How many records match, over every page. */
+  readonly total: number;
+}
+
 /**
  * The shop's record of payments, for every gateway. Exactly-once comes from the store (a conditional update, a
  * unique constraint), never from process memory: two processes racing on the same invoice must see exactly one
@@ -139,11 +167,22 @@ export interface PaymentLedger {
   transition(request: TransitionRequest): Promise<TransitionResult>;
   /** Records that the platform now reflects the record in `state` (see `PaymentRecord.settledState`). */
   markSettled(key: InvoiceKey, state: PaymentState): Promise<void>;
+  /**
+   * Flags a `paid` or `held` record as a surplus payment and records it settled in its state (the platform will
+   * never reflect it): a compare-and-set on the flag, so of N racing callers exactly one sees `applied: true` and
+   * gives the money back.
+   */
+  markSurplus(key: InvoiceKey): Promise<TransitionResult>;
+  /** A page of records for an admin list, newest first, with the total. */
+  list(options: ListPaymentsOptions): Promise<PaymentPage>;
   /** Payments in `states` last updated before `olderThan`, oldest first (for reconciliation). */
   listStale(options: ListStaleOptions): Promise<PaymentRecord[]>;
   /** Payments `paid` or `held` whose `settledState` differs from their state, oldest first. */
   listUnsettled(options: { limit: number; gateway?: GatewayId | undefined }): Promise<PaymentRecord[]>;
 }
+
+/** The largest page `PaymentLedger.list` returns. */
+export const MAX_PAGE_SIZE = 500;
 
 /** Robokassa InvIds (and every id the ledger allocates): integers from 1 to 2^31−1. */
 export const MAX_ALLOCATED_INVOICE_ID = 2 ** 31 - 1;

@@ -599,6 +599,93 @@ export function runPaymentLedgerContract(subject: PaymentLedgerContractSubject, 
       });
     });
 
+    test(`surplus: ${transitions} concurrent markSurplus calls on a paid record, exactly one applies; only paid or held records`, async () => {
+      await withLedger(async (ledger) => {
+        const a = await ledger.create(newPayment('surplus-a'));
+        const pending = await ledger.create(newPayment('surplus-b'));
+        expect((await ledger.find(keyOf(a)))?.surplus ?? false).toBe(false);
+        await ledger.transition({ ...keyOf(a), from: ['pending'], to: 'paid', source: 'notification' });
+        const results = await Promise.all(Array.from({ length: transitions }, () => ledger.markSurplus(keyOf(a))));
+        expect(results.filter((r) => r.applied)).toHaveLength(1);
+        const marked = await ledger.find(keyOf(a));
+        expect(marked?.surplus).toBe(true);
+        expect(marked?.state).toBe('paid');
+        // Settled as far as the platform will ever go: not owed work, never settled again.
+        expect(marked?.settledState).toBe('paid');
+        expect(await ledger.listUnsettled({ limit: 10 })).toEqual([]);
+        // Not on a pending record, nor on an unknown one.
+        expect((await ledger.markSurplus(keyOf(pending))).applied).toBe(false);
+        expect((await ledger.find(keyOf(pending)))?.surplus ?? false).toBe(false);
+        const unknown = await ledger.markSurplus({ gateway: 'robokassa', invoiceId: String(MAX_ALLOCATED_INVOICE_ID) });
+        expect(unknown.applied).toBe(false);
+        expect(unknown.record).toBeUndefined();
+        // The flag stays through the refund that gives the money back.
+        await ledger.transition({
+          ...keyOf(a),
+          from: ['paid'],
+          to: 'refund_requested',
+          source: 'refund',
+          patch: { refundPending: a.amount },
+        });
+        const refunded = await ledger.transition({
+          ...keyOf(a),
+          from: ['refund_requested'],
+          to: 'refunded',
+          source: 'refund',
+          patch: { refunded: a.amount, refundPending: null },
+        });
+        expect(refunded.record?.surplus).toBe(true);
+        expect((await ledger.find(keyOf(a)))?.surplus).toBe(true);
+      });
+    });
+
+    test('list pages newest first with the total, filtered by gateway, state, surplus and unsettled', async () => {
+      await withLedger(async (ledger) => {
+        const made: PaymentRecord[] = [];
+        for (let i = 0; i < 5; i += 1) {
+          made.push(
+            await ledger.create(newPayment(`list-${i}`, 100n + BigInt(i), i === 4 ? { gateway: 'assist' } : {})),
+          );
+          await gap();
+        }
+        const [r0, r1, r2, r3, r4] = made as [
+          PaymentRecord,
+          PaymentRecord,
+          PaymentRecord,
+          PaymentRecord,
+          PaymentRecord,
+        ];
+        await ledger.transition({ ...keyOf(r1), from: ['pending'], to: 'paid', source: 'notification' });
+        await ledger.transition({ ...keyOf(r2), from: ['pending'], to: 'paid', source: 'notification' });
+        await ledger.markSurplus(keyOf(r2));
+        await ledger.transition({ ...keyOf(r3), from: ['pending'], to: 'cancelled', source: 'cancel' });
+        const ids = (page: { records: PaymentRecord[] }) => page.records.map((r) => `${r.gateway}:${r.invoiceId}`);
+        const id = (r: PaymentRecord) => `${r.gateway}:${r.invoiceId}`;
+
+        const all = await ledger.list({ limit: 10 });
+        expect(all.total).toBe(5);
+        expect(ids(all)).toEqual([id(r4), id(r3), id(r2), id(r1), id(r0)]);
+        const page2 = await ledger.list({ limit: 2, offset: 2 });
+        expect(page2.total).toBe(5);
+        expect(ids(page2)).toEqual([id(r2), id(r1)]);
+        expect(ids(await ledger.list({ limit: 10, gateway: 'assist' }))).toEqual([id(r4)]);
+        expect(ids(await ledger.list({ limit: 10, gateway: 'robokassa', states: ['paid'] }))).toEqual([id(r2), id(r1)]);
+        const surplus = await ledger.list({ limit: 10, surplus: true });
+        expect(ids(surplus)).toEqual([id(r2)]);
+        expect(surplus.total).toBe(1);
+        expect(ids(await ledger.list({ limit: 10, states: ['paid'], surplus: false }))).toEqual([id(r1)]);
+        expect(ids(await ledger.list({ limit: 10, unsettled: true }))).toEqual([id(r1)]);
+        expect(ids(await ledger.list({ limit: 10, states: ['cancelled', 'pending'] }))).toEqual([
+          id(r4),
+          id(r3),
+          id(r0),
+        ]);
+        const none = await ledger.list({ limit: 0 });
+        expect(none.total).toBe(5);
+        expect(none.records).toEqual([]);
+      });
+    });
+
     test('listStale filters by state, age and gateway, orders oldest update first and honours the limit', async () => {
       await withLedger(async (ledger) => {
         const a = await ledger.create(newPayment('stale-a'));

@@ -5,6 +5,7 @@ import { isKassaError } from '../../src/errors.js';
 import {
   LEDGER_SCHEMA_VERSION,
   ledgerSchemaStatements,
+  ledgerUpgradeStatements,
   MAX_ALLOCATED_INVOICE_ID,
   migrateLedger,
   reserveInvoiceNumbers,
@@ -64,6 +65,31 @@ runPaymentLedgerContract(
   { describe, test, expect },
 );
 describe('SqlLedger on PostgreSQL', () => {
+  test('a version-1 table (no surplus column) is upgraded in place by migrateLedger and keeps its records', async () => {
+    const table = freshTable();
+    await migrateLedger(client, 'postgres', { table });
+    const ledger = new SqlLedger(client, { dialect: 'postgres', table });
+    const record = await ledger.create({
+      gateway: 'robokassa',
+      reference: 'v1',
+      amount: { currency: 'RUB', minor: 5n },
+      isTest: false,
+    });
+    // Back to what version 1 created.
+    await client.query(`alter table ${table} drop column surplus`, []);
+    await client.query('update kassa_schema_version set version = 1 where name = ?', [table]);
+    expect(await migrateLedger(client, 'postgres', { table })).toEqual({
+      table,
+      fromVersion: 1,
+      toVersion: LEDGER_SCHEMA_VERSION,
+    });
+    await ledger.transition({ ...record, from: ['pending'], to: 'paid', source: 'notification' });
+    expect((await ledger.markSurplus(record)).applied).toBe(true);
+    expect((await ledger.find(record))?.surplus).toBe(true);
+    // The upgrade statements alone (a platform's own migration tool) are idempotent on PostgreSQL.
+    for (const statement of ledgerUpgradeStatements('postgres', 1, { table })) await client.query(statement, []);
+  });
+
   test('migrateLedger is idempotent, records its version, and concurrent runs do not collide', async () => {
     const table = freshTable();
     const runs = await Promise.all(Array.from({ length: 5 }, () => migrateLedger(client, 'postgres', { table })));
@@ -114,6 +140,7 @@ describe('SqlLedger on PostgreSQL', () => {
       'last_source text YES',
       'created_at timestamp with time zone NO',
       'updated_at timestamp with time zone NO',
+      'surplus boolean NO',
     ]);
     const [sequence] = await client.query<{ data_type: string; maximum_value: string; cycle_option: string }>(
       `select data_type, maximum_value, cycle_option from information_schema.sequences

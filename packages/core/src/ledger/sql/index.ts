@@ -15,6 +15,7 @@ export {
   LEDGER_SCHEMA_VERSION,
   ledgerSchemaNames,
   ledgerSchemaStatements,
+  ledgerUpgradeStatements,
   migrateLedger,
   reserveInvoiceNumbers,
   SCHEMA_VERSION_TABLE,

@@ -8,7 +8,7 @@ export const DEFAULT_LEDGER_TABLE = 'kassa_payment';
 /** Where `migrateLedger` records which schema version each ledger table has. */
 export const SCHEMA_VERSION_TABLE = 'kassa_schema_version';
 /** The schema `ledgerSchemaStatements` creates. Bump it (and add the step to `migrateLedger`) on every change. */
-export const LEDGER_SCHEMA_VERSION = 1;
+export const LEDGER_SCHEMA_VERSION = 2;
 
 export interface LedgerTableOptions {
   /** Table name (lower-case letters, digits, `_`; at most 40 characters). Default `kassa_payment`. */
@@ -93,6 +93,8 @@ export function ledgerSchemaStatements(dialect: SqlDialect, options: LedgerTable
     // PostgreSQL: timestamptz; SQLite: milliseconds since the epoch. Both written by the ledger from its clock.
     `created_at ${pg ? 'timestamptz' : 'integer'} not null`,
     `updated_at ${pg ? 'timestamptz' : 'integer'} not null`,
+    // Version 2, last so a fresh table and an upgraded one have the same shape.
+    surplusColumn(dialect),
   ];
   const createTable = `create table if not exists ${table} (\n  ${[...columns, ...checks].join(',\n  ')}\n)${pg ? '' : ' strict'}`;
   const indexes = [
@@ -113,6 +115,36 @@ export function ledgerSchemaStatements(dialect: SqlDialect, options: LedgerTable
     createTable,
     ...indexes,
   ];
+}
+
+/** Version 2: the surplus flag (a genuine payment the platform could not use; see `PaymentLedger.markSurplus`). */
+function surplusColumn(dialect: SqlDialect): string {
+  return dialect === 'postgres'
+    ? 'surplus boolean not null default false'
+    : 'surplus integer not null default 0 check (surplus in (0, 1))';
+}
+
+/**
+ * The statements that bring a ledger table from `fromVersion` (≥ 1) to `LEDGER_SCHEMA_VERSION`, for platforms that
+ * run their own migrations (Medusa's migration directory) on a table created by an earlier version. Idempotent on
+ * PostgreSQL (`if not exists`); on SQLite run them once (`migrateLedger` records the version).
+ */
+export function ledgerUpgradeStatements(
+  dialect: SqlDialect,
+  fromVersion: number,
+  options: LedgerTableOptions = {},
+): string[] {
+  checkDialect(dialect);
+  const { table } = ledgerSchemaNames(options);
+  const statements: string[] = [];
+  if (fromVersion < 2) {
+    statements.push(
+      dialect === 'postgres'
+        ? `alter table ${table} add column if not exists ${surplusColumn(dialect)}`
+        : `alter table ${table} add column ${surplusColumn(dialect)}`,
+    );
+  }
+  return statements;
 }
 
 export interface MigrateLedgerResult {
@@ -152,8 +184,12 @@ export async function migrateLedger(
     );
     const fromVersion = rows[0] ? Number(rows[0].version) : 0;
     if (fromVersion >= LEDGER_SCHEMA_VERSION) return { table, fromVersion, toVersion: fromVersion };
-    // Version 0 → 1: the whole table. Later versions add their steps here, each guarded by `fromVersion < n`.
-    for (const statement of ledgerSchemaStatements(dialect, { table })) await db.query(statement, []);
+    // Version 0: the whole table at the current version. Later: the steps from the version found.
+    const statements =
+      fromVersion === 0
+        ? ledgerSchemaStatements(dialect, { table })
+        : ledgerUpgradeStatements(dialect, fromVersion, { table });
+    for (const statement of statements) await db.query(statement, []);
     await db.query(
       `insert into ${SCHEMA_VERSION_TABLE} (name, version, applied_at) values (?, ?, ?)
        on conflict (name) do update set version = excluded.version, applied_at = excluded.applied_at`,

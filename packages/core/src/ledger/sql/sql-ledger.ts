@@ -3,10 +3,13 @@ import { isCurrencyCode, type Money } from '../../money.js';
 import {
   type GatewayId,
   type InvoiceKey,
+  type ListPaymentsOptions,
   type ListStaleOptions,
   MAX_ALLOCATED_INVOICE_ID,
+  MAX_PAGE_SIZE,
   type NewPayment,
   type PaymentLedger,
+  type PaymentPage,
   type PaymentRecord,
   type PaymentState,
   type TransitionRequest,
@@ -49,6 +52,7 @@ interface Row extends Record<string, unknown> {
   state: unknown;
   details: unknown;
   settled_state: unknown;
+  surplus: unknown;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -88,6 +92,9 @@ function dialectSql(dialect: SqlDialect): DialectSql {
     'state',
     'cast(details as text) as details',
     'settled_state',
+    pg
+      ? `case when surplus then '1' else '0' end as surplus`
+      : `case when surplus <> 0 then '1' else '0' end as surplus`,
     ts('created_at'),
     ts('updated_at'),
   ].join(', ');
@@ -163,6 +170,7 @@ function toRecord(row: Row): PaymentRecord {
     refundPending: pending === null || pending === undefined ? undefined : money(parseMinor(row, pending, 'refund')),
     details: Object.freeze(parseDetails(row)),
     settledState: isPaymentState(settled) ? settled : undefined,
+    ...(String(row.surplus) === '1' ? { surplus: true } : {}),
     createdAt: parseTime(row, row.created_at, 'creation time'),
     updatedAt: parseTime(row, row.updated_at, 'update time'),
   });
@@ -358,6 +366,57 @@ export class SqlLedger implements PaymentLedger {
       key.gateway,
       key.invoiceId,
     ]);
+  }
+
+  async markSurplus(key: InvoiceKey): Promise<TransitionResult> {
+    checkSettled(key, 'paid');
+    const s = this.#sql;
+    const rows = await this.#db.query<Row>(
+      `update ${this.#names.table} set surplus = ${s.bool(true) === true ? 'true' : '1'}, settled_state = state,
+         updated_at = ${s.tsParam}
+       where gateway = ? and invoice_id = ? and state in ('paid', 'held') and surplus = ${s.bool(true) === true ? 'false' : '0'}
+       returning ${s.columns}`,
+      [s.ts(this.#now()), key.gateway, key.invoiceId],
+    );
+    if (rows[0]) return { applied: true, record: toRecord(rows[0]) };
+    const current = await this.#find(key);
+    return current ? { applied: false, record: current } : { applied: false, record: undefined };
+  }
+
+  async list(options: ListPaymentsOptions): Promise<PaymentPage> {
+    const limit = Math.min(normalizeLimit(options.limit), MAX_PAGE_SIZE);
+    const offset = normalizeLimit(options.offset ?? 0);
+    const pg = this.#dialect === 'postgres';
+    const where: string[] = ['1 = 1'];
+    const values: unknown[] = [];
+    if (options.gateway !== undefined) {
+      where.push('gateway = ?');
+      values.push(options.gateway);
+    }
+    if (options.states !== undefined) {
+      const states = [...new Set(options.states)].filter(isPaymentState);
+      if (states.length === 0) return { records: [], total: 0 };
+      where.push(`state in (${states.map(() => '?').join(', ')})`);
+      values.push(...states);
+    }
+    if (options.surplus !== undefined)
+      where.push(options.surplus ? (pg ? 'surplus' : 'surplus <> 0') : pg ? 'not surplus' : 'surplus = 0');
+    if (options.unsettled === true) {
+      where.push(`state in ('paid', 'held')`, '(settled_state is null or settled_state <> state)');
+    }
+    const clause = where.join(' and ');
+    const counted = await this.#db.query<{ n: unknown }>(
+      `select cast(count(*) as text) as n from ${this.#names.table} where ${clause}`,
+      values,
+    );
+    const total = Number(counted[0]?.n ?? 0);
+    if (limit === 0) return { records: [], total };
+    const rows = await this.#db.query<Row>(
+      `select ${this.#sql.columns} from ${this.#names.table} where ${clause}
+       order by created_at desc, id desc limit ? offset ?`,
+      [...values, limit, offset],
+    );
+    return { records: rows.map(toRecord), total };
   }
 
   async listStale(options: ListStaleOptions): Promise<PaymentRecord[]> {
