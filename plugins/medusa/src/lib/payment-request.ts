@@ -9,7 +9,7 @@ import {
 } from '@kassa/core';
 import type { Receipt } from '@kassa/core/robokassa';
 import type { PaymentSessionStatus } from '@medusajs/framework/utils';
-import type { QueryLike } from './cart-query';
+import { type QueryLike, readCartForSession } from './cart-query';
 import { receiptForSession } from './cart-receipt';
 import type { RobokassaPluginOptions } from './options';
 import { type ParsedSessionData, storefrontChoices } from './session-data';
@@ -29,6 +29,7 @@ export async function paymentRequest(
   input: { reference: string; amount: Money; isTest: boolean; data: Record<string, unknown> | undefined },
 ): Promise<PaymentRequest> {
   const receipt = await receiptForSession(query, settings, input.reference, input.amount);
+  const email = await buyerEmail(query, input.reference);
   const choice = storefrontChoices(input.data ?? {});
   const { hold, description, resultUrl2Certificate, backendUrl } = settings.medusa;
   return {
@@ -40,10 +41,32 @@ export async function paymentRequest(
     receipt,
     method: choice.incCurrLabel,
     language: choice.culture,
+    email,
     urls: {
       holdNotification: resultUrl2Certificate && backendUrl ? publicUrl(backendUrl, 'result2') : undefined,
     },
   };
+}
+
+/** Loose on purpose: only a plainly well-formed address is passed on (the gateway checks it strictly). */
+const EMAIL = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
+
+/**
+ * The e-mail the buyer gave the shop (the cart's), so the gateway's page does not ask for it again and its receipt
+ * goes there. Read on the server from the session's cart, like the receipt; none without Query or a cart.
+ */
+async function buyerEmail(query: () => QueryLike | undefined, sessionId: string): Promise<string | undefined> {
+  let graph: QueryLike | undefined;
+  try {
+    graph = query();
+  } catch {
+    return undefined;
+  }
+  if (!graph) return undefined;
+  // A convenience, not a condition: a cart that cannot be read here costs the buyer one field, not the payment.
+  const cart = await readCartForSession(graph, sessionId).catch(() => undefined);
+  const email = cart?.email?.trim();
+  return email && email.length <= 254 && EMAIL.test(email) ? email : undefined;
 }
 
 /**
