@@ -30,6 +30,25 @@ const resultUrl2 = process.env.ROBOKASSA_RESULT_URL2_CERT
   ? { backendUrl: process.env.ROBOKASSA_BACKEND_URL, resultUrl2Certificate: process.env.ROBOKASSA_RESULT_URL2_CERT }
   : {};
 
+/**
+ * The Assist merchant (sandbox test merchant: `testmode=1`, so the providers run in test mode against the sandbox
+ * as their test host). Two providers over it: immediate payment and hold (`Delay=1`). The plugin's routes use the
+ * first one's options (lib/options-source.ts).
+ */
+const assistMerchant = {
+  merchantId: '679471',
+  secretWord: 'assist-test-secret-word',
+  login: 'kassa_ws_user',
+  password: 'assist-ws-password',
+  checkvalueMode: 'semicolon' as const,
+  testMode: true,
+  testBaseUrl: process.env.ASSIST_BASE_URL ?? 'http://127.0.0.1:9',
+  storefront: {
+    successUrl: 'http://storefront.test/order/confirmed?cart_id={cart_id}&order_id={order_id}',
+    failUrl: 'http://storefront.test/checkout?cart_id={cart_id}&payment=failed',
+  },
+};
+
 export default defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -55,6 +74,8 @@ export default defineConfig({
             id: 'robokassa-test',
             options: { ...merchant, testMode: true },
           },
+          { resolve: '@kassa/medusa/providers/assist', id: 'assist', options: assistMerchant },
+          { resolve: '@kassa/medusa/providers/assist', id: 'assist-hold', options: { ...assistMerchant, hold: true } },
         ],
       },
     },

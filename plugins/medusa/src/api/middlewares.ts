@@ -11,5 +11,8 @@ export default defineMiddlewares({
     { matcher: '/robokassa/fail', method: ['POST'], bodyParser: { preserveRawBody: true } },
     // ResultUrl2 is a bare JWS sent as application/json, which the JSON parser would refuse: the route reads it raw.
     { matcher: '/robokassa/result2', method: ['POST'], bodyParser: false },
+    // Assist's notification is checked over the values exactly as posted; its returns may be form posts too.
+    { matcher: '/assist/notification', method: ['POST'], bodyParser: { preserveRawBody: true } },
+    { matcher: '/assist/return/*', method: ['POST'], bodyParser: { preserveRawBody: true } },
   ],
 });

@@ -7,9 +7,13 @@ import type { Logger as MedusaLogger } from '@medusajs/framework/types';
  * passwords wherever they appear in a string. Then one Medusa line per event, the code first so it can be grepped
  * and alerted on (codes are listed in the README's troubleshooting table).
  */
-export function kassaLogger(logger: MedusaLogger, secrets: ReadonlyArray<Secret | undefined>): KassaLogger {
+export function kassaLogger(
+  logger: MedusaLogger,
+  secrets: ReadonlyArray<Secret | undefined>,
+  gateway: 'robokassa' | 'assist' = 'robokassa',
+): KassaLogger {
   const line = (code: string, fields?: LogFields) =>
-    `robokassa ${code}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`;
+    `${gateway} ${code}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`;
   return guardLogger(
     {
       info: (code, fields) => logger.info(line(code, fields)),

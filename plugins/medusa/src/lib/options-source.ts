@@ -26,9 +26,26 @@ function providerEntries(configModule: unknown): ProviderEntry[] {
 }
 
 export function resolveOptionsFromConfig(pluginOptions: unknown, configModule: unknown): unknown {
-  if (isRecord(pluginOptions) && Object.keys(pluginOptions).length > 0) return pluginOptions;
+  // `assist` holds the Assist options (below): a plugin entry with only those has no Robokassa options.
+  if (isRecord(pluginOptions) && Object.keys(pluginOptions).some((k) => k !== 'assist')) return pluginOptions;
   const provider = providerEntries(configModule).find(
     (p) => typeof p.resolve === 'string' && PROVIDER_RESOLVE.test(p.resolve),
   );
   return provider?.options ?? pluginOptions;
+}
+
+const ASSIST_PROVIDER_RESOLVE = /(^|\/)providers\/assist$|@kassa\/medusa\/providers\/assist/;
+
+/**
+ * The Assist options the plugin's routes and job use: `plugins: [{ resolve: '@kassa/medusa', options: { assist } }]`,
+ * or else the first Assist payment provider's options. Several Assist providers (say one with `hold: true`) must
+ * share the merchant (Merchant_ID, secret word, web-service user): notifications and returns carry no provider id.
+ * Undefined when the shop has no Assist.
+ */
+export function resolveAssistOptionsFromConfig(pluginOptions: unknown, configModule: unknown): unknown {
+  if (isRecord(pluginOptions) && pluginOptions.assist !== undefined) return pluginOptions.assist;
+  const provider = providerEntries(configModule).find(
+    (p) => typeof p.resolve === 'string' && ASSIST_PROVIDER_RESOLVE.test(p.resolve),
+  );
+  return provider?.options;
 }

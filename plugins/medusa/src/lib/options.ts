@@ -32,8 +32,11 @@ const CORE_KEYS = [
   'baseUrls',
 ] as const;
 
-/** Keys Medusa itself adds to module and provider options (the module's database settings): not the merchant's. */
-const MEDUSA_INJECTED_KEYS = ['database'] as const;
+/**
+ * Keys that are not Robokassa's: Medusa adds `database` to module and provider options; `assist` holds the Assist
+ * options of the plugin entry (lib/options-assist.ts).
+ */
+const MEDUSA_INJECTED_KEYS = ['database', 'assist'] as const;
 
 const ALL_TAXES = [...new Set([...RECEIPT_TAXES.RU, ...RECEIPT_TAXES.KZ])] as [string, ...string[]];
 

@@ -1,9 +1,11 @@
 import { type Logger as KassaLogger, type PaymentLedger, SqlLedger, sqlClientFromKnex } from '@kassa/core';
+import { AssistGateway } from '@kassa/core/assist';
 import { RobokassaGateway } from '@kassa/core/robokassa';
 import type { Logger } from '@medusajs/framework/types';
 import { kassaLogger } from '../../lib/logger';
 import { parsePluginOptions, type RobokassaPluginOptions } from '../../lib/options';
-import { resolveOptionsFromConfig } from '../../lib/options-source';
+import { type AssistPluginOptions, parseAssistOptions } from '../../lib/options-assist';
+import { resolveAssistOptionsFromConfig, resolveOptionsFromConfig } from '../../lib/options-source';
 
 /** The part of knex the ledger calls (Medusa's shared pool, `__pg_connection__`). */
 export type KnexLike = Parameters<typeof sqlClientFromKnex>[0];
@@ -33,6 +35,7 @@ export default class RobokassaModuleService {
   #settings: RobokassaPluginOptions | undefined;
   #gateway: RobokassaGateway | undefined;
   #log: KassaLogger | undefined;
+  #assist: { settings: AssistPluginOptions; gateway: AssistGateway; log: KassaLogger } | undefined;
 
   constructor(cradle: Cradle, options?: Record<string, unknown>) {
     this.ledger = medusaLedger(cradle.__pg_connection__);
@@ -60,6 +63,25 @@ export default class RobokassaModuleService {
   log(): KassaLogger {
     this.#log ??= kassaLogger(this.#medusaLogger, this.gateway().secrets);
     return this.#log;
+  }
+
+  /** Whether the shop configured Assist (plugin `assist` options or an Assist payment provider). */
+  hasAssist(): boolean {
+    return resolveAssistOptionsFromConfig(this.#options, this.#configModule) !== undefined;
+  }
+
+  /**
+   * Assist for the plugin's routes and job: its settings (see lib/options-source.ts for where they come from), the
+   * gateway behind core's port and a logger masking the secret word and the web-service user. Same ledger.
+   */
+  assist(): { settings: AssistPluginOptions; gateway: AssistGateway; log: KassaLogger } {
+    if (!this.#assist) {
+      const options = resolveAssistOptionsFromConfig(this.#options, this.#configModule);
+      const settings = parseAssistOptions(options ?? {});
+      const gateway = new AssistGateway(settings.assist);
+      this.#assist = { settings, gateway, log: kassaLogger(this.#medusaLogger, gateway.secrets, 'assist') };
+    }
+    return this.#assist;
   }
 }
 
