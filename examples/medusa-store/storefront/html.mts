@@ -14,6 +14,9 @@ export function rub(amount: number | string): string {
   return `${value.replace('.', ',')} ₽`;
 }
 
+/** The shop's icon (a ruble sign on a blue tile), served at /favicon.svg and /favicon.ico. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1f6feb"/><path d="M24 50V14h12a10 10 0 0 1 0 20H18M18 42h22" fill="none" stroke="#fff" stroke-width="6" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="ru">
@@ -21,6 +24,7 @@ export function page(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Kassa demo shop</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1f2328; }
   header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 1px solid #d0d7de; margin-bottom: 1.5rem; }

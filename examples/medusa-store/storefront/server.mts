@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Medusa from '@medusajs/js-sdk';
-import { esc, page, rub } from './html.mts';
+import { esc, FAVICON_SVG, page, rub } from './html.mts';
 
 /**
  * A deliberately small storefront: server-rendered pages over Medusa's Store API through `@medusajs/js-sdk`.
@@ -245,6 +245,11 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://storefront.local');
     const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /favicon.svg' || route === 'GET /favicon.ico') {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' });
+      res.end(FAVICON_SVG);
+      return;
+    }
     const handler =
       route === 'GET /'
         ? () => home(res)
