@@ -3,8 +3,10 @@
  * `crypto.createHash` over the same base string and against `@dev-aces/robokassa` on the same inputs, all measured
  * in this run on this machine (absolute ops/s vary between machines; the ratios are what we track).
  *
- * Targets (issue #2): signature and verification within 1.25× of the bare hash, a full payment URL within 2×, each
- * faster than the peer.
+ * No targets here: issue #8 replaced the hand-written fast paths that chased micro-benchmark targets with plain code
+ * (zod, URLSearchParams, timingSafeEqual, JSON.stringify), because what a merchant notices is the notification route
+ * of a real platform — measured end to end by plugins/medusa's bench (duplicate callbacks ÷ a no-op route), where a
+ * few microseconds here vanish next to Medusa's milliseconds. These ratios are tracked to catch regressions.
  *
  * The ResultURL handler is measured the same way against the cheapest possible handler: `handleResultUrl` answering a
  * replayed (already paid) callback vs an `async` function that only returns `new Response('OK42')`, on the same GET
@@ -193,34 +195,30 @@ const rows = [
     ours: 'kassa paymentSignature',
     bare: 'bare md5 over the payment base',
     peer: undefined,
-    target: 1.25,
   },
   {
     what: 'full payment URL',
     ours: 'kassa buildPaymentRequest (URL + form)',
     bare: 'bare md5 over the payment base',
     peer: 'peer generatePaymentUrl',
-    target: 2,
   },
   {
     what: 'ResultURL verification',
     ours: 'kassa verifyResultCallback',
     bare: 'bare md5 over the callback base',
     peer: 'peer checkPayment',
-    target: 1.25,
   },
   {
     what: 'Assist notification',
     ours: 'kassa verifyAssistNotification',
     bare: 'bare md5 rounds of an Assist checkvalue',
     peer: undefined,
-    target: 2,
   },
 ];
 console.log('');
 for (const r of rows) {
   const cost = ops(r.bare) / ops(r.ours);
-  let line = `  ${r.what.padEnd(24)} ${cost.toFixed(2)}× the bare hash (target ≤ ${r.target}×: ${cost <= r.target ? 'met' : 'MISSED'})`;
+  let line = `  ${r.what.padEnd(24)} ${cost.toFixed(2)}× the bare hash`;
   if (r.peer) {
     const peerCost = ops(r.bare) / ops(r.peer);
     line += `; peer ${peerCost.toFixed(2)}× → kassa is ${(ops(r.ours) / ops(r.peer)).toFixed(2)}× the peer's speed`;
