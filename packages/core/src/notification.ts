@@ -12,6 +12,7 @@ import { DEFAULT_MAX_BODY_BYTES, rawQuery, readBodyText } from './http.js';
 import type { PaymentLedger, PaymentRecord, PaymentState, TransitionSource } from './ledger/port.js';
 import { createJsonConsoleLogger, guardLogger, type Logger, silentLogger } from './log.js';
 import { formatMoney, type Money, moneyEquals } from './money.js';
+import { refundPayment } from './payments/refund.js';
 
 export interface SettleContext {
   /**
@@ -26,8 +27,16 @@ export interface SettleContext {
   readonly message?: unknown;
 }
 
+/**
+ * What the platform's settle step made of a payment. `settled` (or nothing): the platform reflects it. `surplus`:
+ * a genuine payment the platform cannot use — its cart was already paid through another invoice, or changed so the
+ * amount no longer matches. Core then flags the record once (`PaymentLedger.markSurplus`) and gives the money back
+ * through the gateway's refund when it can (`capabilities.refund`), else leaves it listed for the merchant.
+ */
+export type SettleVerdict = 'settled' | 'surplus';
+
 /** The platform's settle step: create the order / authorize or capture the payment. Runs before the gateway's OK. */
-export type SettleStep = (record: PaymentRecord, context: SettleContext) => Promise<void>;
+export type SettleStep = (record: PaymentRecord, context: SettleContext) => Promise<void | SettleVerdict>;
 
 export interface NotificationDeps {
   gateway: Gateway;
@@ -60,6 +69,10 @@ export const NOTIFICATION_LOG_CODES = {
   amountMismatch: 'AMOUNT_MISMATCH',
   currencyMismatch: 'CURRENCY_MISMATCH',
   stateConflict: 'CALLBACK_STATE_CONFLICT',
+  late: 'PAYMENT_ON_CLOSED_INVOICE',
+  surplus: 'PAYMENT_SURPLUS',
+  surplusRefunded: 'PAYMENT_SURPLUS_REFUNDED',
+  surplusRefundFailed: 'PAYMENT_SURPLUS_REFUND_FAILED',
   testPasswordsMissing: 'TEST_PASSWORDS_MISSING',
   ledgerError: 'LEDGER_ERROR',
   onPaidFailed: 'ON_PAID_FAILED',
@@ -199,7 +212,7 @@ export async function processNotification(request: Request, deps: NotificationDe
     return rejected('SIGNATURE_MISMATCH', 400, message);
   }
   const applied = await applyPaymentEvent(
-    { ledger, logger: log, onSettled: deps.onSettled },
+    { ledger, logger: log, onSettled: deps.onSettled, gateway },
     record,
     verified.event,
     'notification',
@@ -246,6 +259,11 @@ export interface ApplyEventDeps {
   /** Already guarded (see `gatewayLogger`). */
   logger: Logger;
   onSettled?: SettleStep | undefined;
+  /**
+   * The record's gateway: with it, a surplus payment (see `SettleVerdict`) is refunded at once when the gateway can
+   * refund (`capabilities.refund`: Robokassa with Password #3). Without it the record is only flagged.
+   */
+  gateway?: Gateway | undefined;
 }
 
 /** The rouble's legacy code is RUR (Robokassa still writes it). */
@@ -393,12 +411,40 @@ export async function applyPaymentEvent(
         log.info(C.afterRefund, { ...where, state: current.state, ...captured });
         return { kind: 'after-refund', record: current };
       case 'cancelled':
-      case 'failed':
-        // The shop gave up on this invoice (cancelled hold, expired attempt) yet the gateway reports money received.
-        // Neither silently fulfilling nor silently accepting is right: refuse, so the retries end in the gateway's
-        // e-mail to the merchant, and log an error; a human refunds or fulfils.
-        log.error(C.stateConflict, { ...where, state: current.state });
-        return { kind: 'rejected', code: 'CALLBACK_STATE_CONFLICT' };
+      case 'failed': {
+        // The shop gave up on this invoice (superseded by a newer one, the cart changed, expired) yet the gateway
+        // reports money received. A payment page cannot be withdrawn once issued, so a genuine, verified payment is
+        // never refused: the record becomes `paid` once (compare-and-set), and the platform's settle step decides
+        // whether it completes the order (the cart is still open and the amount matches) or is a surplus to give
+        // back. A hold on a closed invoice is still refused: no money is taken, and the gateway releases it.
+        if (target !== 'paid' || !exact) {
+          log.error(C.stateConflict, { ...where, state: current.state, event: event.kind });
+          return { kind: 'rejected', code: 'CALLBACK_STATE_CONFLICT' };
+        }
+        let result: Awaited<ReturnType<PaymentLedger['transition']>>;
+        try {
+          result = await ledger.transition({
+            ...key,
+            from: ['cancelled', 'failed'],
+            to: 'paid',
+            source,
+            patch: { details: event.details },
+          });
+        } catch (error) {
+          log.error(C.ledgerError, { ...where, operation: 'transition', error });
+          return { kind: 'retry', code: 'LEDGER_ERROR' };
+        }
+        if (result.applied) {
+          log.warn(C.late, { ...where, isTest: event.isTest, from: current.state, source });
+          return settled(deps, result.record, event, true, source, message);
+        }
+        if (result.record === undefined) {
+          log.error(C.ledgerError, { ...where, operation: 'transition', detail: 'record vanished' });
+          return { kind: 'retry', code: 'LEDGER_ERROR' };
+        }
+        current = result.record;
+        continue;
+      }
     }
   }
   log.error(C.ledgerError, { ...where, operation: 'transition', detail: 'state kept changing' });
@@ -414,9 +460,11 @@ async function settled(
   message: unknown,
 ): Promise<EventOutcome> {
   const kind = firstTime ? 'paid' : 'replay';
-  if (deps.onSettled === undefined) return { kind, record, event };
+  // A surplus payment is accounted for once and for all: its retries are acknowledged, never settled again.
+  if (deps.onSettled === undefined || record.surplus === true) return { kind, record, event };
+  let verdict: void | SettleVerdict;
   try {
-    await deps.onSettled(record, { firstTime, event, source, message });
+    verdict = await deps.onSettled(record, { firstTime, event, source, message });
   } catch (error) {
     // The gateway retries; the ledger keeps its state and the retry runs the step again with firstTime=false.
     deps.logger.error(C.onPaidFailed, { gateway: record.gateway, invoiceId: record.invoiceId, firstTime, error });
@@ -424,5 +472,66 @@ async function settled(
       ? { kind: 'retry', code: 'ON_PAID_FAILED', moved: record }
       : { kind: 'retry', code: 'ON_PAID_FAILED' };
   }
-  return { kind, record, event };
+  if (verdict !== 'surplus') return { kind, record, event };
+  try {
+    return { kind, record: await acceptSurplus(deps, record), event };
+  } catch (error) {
+    deps.logger.error(C.ledgerError, {
+      gateway: record.gateway,
+      invoiceId: record.invoiceId,
+      operation: 'surplus',
+      error,
+    });
+    return firstTime ? { kind: 'retry', code: 'LEDGER_ERROR', moved: record } : { kind: 'retry', code: 'LEDGER_ERROR' };
+  }
+}
+
+/**
+ * A payment the platform cannot use: flagged once in the ledger (whoever wins `markSurplus` gives the money back),
+ * then refunded in full through the gateway when it can refund. A refund the gateway refuses or that fails leaves the
+ * record `paid` and flagged, listed for the merchant's one-call refund (`refundSurplus`); one whose fate is unknown
+ * stays `refund_requested` for reconciliation to finish — never sent twice.
+ */
+async function acceptSurplus(deps: ApplyEventDeps, record: PaymentRecord): Promise<PaymentRecord> {
+  const key = { gateway: record.gateway, invoiceId: record.invoiceId };
+  const marked = await deps.ledger.markSurplus(key);
+  const current = marked.record ?? record;
+  if (!marked.applied) return current;
+  deps.logger.error(C.surplus, { ...key, amount: formatMoney(record.amount), currency: record.amount.currency });
+  const gateway = deps.gateway;
+  if (gateway === undefined || !gateway.capabilities.refund || current.state !== 'paid') return current;
+  try {
+    const refunded = await refundPayment({ gateway, ledger: deps.ledger }, current, { amount: current.amount });
+    deps.logger.info(C.surplusRefunded, { ...key, state: refunded.state });
+    return refunded;
+  } catch (error) {
+    deps.logger.error(C.surplusRefundFailed, { ...key, error });
+    return (await deps.ledger.find(key)) ?? current;
+  }
+}
+
+/**
+ * The settle step again for a `paid` or `held` record the platform has not reflected yet (its first run failed, the
+ * process died before it ran, or the payment was recorded and answered before settling): reconciliation, an admin's
+ * refresh and the buyer's return call it. Throws what the settle step threw. A surplus verdict is handled as in
+ * `applyPaymentEvent`.
+ */
+export async function settleRecord(
+  deps: ApplyEventDeps,
+  record: PaymentRecord,
+  source: TransitionSource,
+): Promise<PaymentRecord> {
+  if (deps.onSettled === undefined || record.surplus === true) return record;
+  if (record.state !== 'paid' && record.state !== 'held') return record;
+  const verdict = await deps.onSettled(record, {
+    firstTime: false,
+    source,
+    event: {
+      kind: record.state === 'held' ? 'held' : 'paid',
+      amount: record.amount,
+      isTest: record.isTest,
+      details: {},
+    },
+  });
+  return verdict === 'surplus' ? acceptSurplus(deps, record) : record;
 }

@@ -328,14 +328,16 @@ describe('handleResultUrl: exactly once', () => {
   });
 
   test.each(['cancelled', 'failed'] as const)(
-    'a %s record: 400 and an error log, the state is kept for a human to resolve',
+    'a %s record (superseded, expired): a genuine payment is accepted — paid once, the settle step runs, OK{InvId}',
     async (state) => {
       const { deps, ledger, record, sign, paidCalls, logger } = await setup();
       await ledger.transition({ ...key(record), from: ['pending'], to: state, source: 'cancel' });
-      await expectBadRequest(await handleResultUrl(get(sign().query), deps));
-      expect((await ledger.find(key(record)))?.state).toBe(state);
-      expect(paidCalls).toHaveLength(0);
-      expect(logger.lines.at(-1)).toMatchObject({ level: 'error', code: 'CALLBACK_STATE_CONFLICT' });
+      const response = await handleResultUrl(get(sign().query), deps);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(`OK${record.invoiceId}`);
+      expect((await ledger.find(key(record)))?.state).toBe('paid');
+      expect(paidCalls).toHaveLength(1);
+      expect(logger.lines.map((l) => l.code)).toContain('PAYMENT_ON_CLOSED_INVOICE');
     },
   );
 });

@@ -74,7 +74,7 @@ export async function capturePayment(
 
 /**
  * Cancels a payment that has not been captured: a hold is released at the gateway, a pending invoice is closed in
- * the ledger (a payment arriving later is then a state conflict a human sees). A paid invoice is refunded, not
+ * the ledger (a payment arriving later is still accepted: see `applyPaymentEvent`). A paid invoice is refunded, not
  * cancelled.
  */
 export async function cancelPayment(deps: OperationDeps, record: PaymentRecord): Promise<PaymentRecord> {

@@ -8,4 +8,4 @@ export {
   type RefreshResult,
   refreshPayment,
 } from './refresh.js';
-export { finishRefund, type RefundDeps, type RefundRequest, refundPayment } from './refund.js';
+export { finishRefund, type RefundDeps, type RefundRequest, refundPayment, refundSurplus } from './refund.js';

@@ -3,7 +3,7 @@ import { isKassaError, KassaError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { PaymentLedger, PaymentRecord } from '../ledger/port.js';
 import type { Logger } from '../log.js';
-import { gatewayLogger, type SettleStep } from '../notification.js';
+import { gatewayLogger, type SettleStep, settleRecord } from '../notification.js';
 import { type RefreshDeps, type RefreshOutcome, refreshPayment } from './refresh.js';
 import { finishRefund } from './refund.js';
 
@@ -141,16 +141,7 @@ export async function reconcilePayments(options: ReconcileOptions): Promise<Reco
       // Just paid: the notification's own settle step is probably running right now; leave it its chance.
       if (record.updatedAt >= olderThan) continue;
       try {
-        await options.onSettled(record, {
-          firstTime: false,
-          source: 'reconcile',
-          event: {
-            kind: record.state === 'held' ? 'held' : 'paid',
-            amount: record.amount,
-            isTest: record.isTest,
-            details: {},
-          },
-        });
+        await settleRecord({ ledger, logger: log, onSettled: options.onSettled, gateway }, record, 'reconcile');
         summary.resettled += 1;
       } catch (error) {
         fail(record, 'ON_PAID_FAILED', error);

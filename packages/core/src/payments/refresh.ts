@@ -2,7 +2,7 @@ import type { Gateway, GatewayStatus, PaymentEvent } from '../gateway.js';
 import type { PaymentLedger, PaymentRecord, PaymentState, TransitionSource } from '../ledger/port.js';
 import type { Logger } from '../log.js';
 import { formatMoney, type Money, moneyEquals } from '../money.js';
-import { applyPaymentEvent, type EventOutcome, gatewayLogger, type SettleStep } from '../notification.js';
+import { applyPaymentEvent, type EventOutcome, gatewayLogger, type SettleStep, settleRecord } from '../notification.js';
 
 export interface RefreshDeps {
   gateway: Gateway;
@@ -69,8 +69,28 @@ export async function refreshPayment(
   record: PaymentRecord,
   source: TransitionSource = 'refresh',
 ): Promise<RefreshResult> {
-  if (!OPEN.includes(record.state)) return { outcome: 'unchanged', record };
   const log = gatewayLogger(deps.gateway, deps.logger);
+  if (
+    record.state === 'paid' &&
+    record.settledState !== 'paid' &&
+    record.surplus !== true &&
+    deps.onSettled !== undefined
+  ) {
+    // Known paid but the platform has not caught up (its settle step failed, or the process died before
+    // it ran): nothing to ask the gateway, the settle step runs again — the same one a notification takes.
+    try {
+      const settled = await settleRecord(
+        { ledger: deps.ledger, logger: log, onSettled: deps.onSettled, gateway: deps.gateway },
+        record,
+        source,
+      );
+      return { outcome: 'unchanged', record: (await deps.ledger.find(settled)) ?? settled };
+    } catch (error) {
+      log.error('ON_PAID_FAILED', { gateway: record.gateway, invoiceId: record.invoiceId, source, error });
+      return { outcome: 'unchanged', record, error: 'ON_PAID_FAILED' };
+    }
+  }
+  if (!OPEN.includes(record.state)) return { outcome: 'unchanged', record };
   const now = (deps.now ?? (() => new Date()))().getTime();
   const status: GatewayStatus = await deps.gateway.status(record);
   const where = { gateway: record.gateway, invoiceId: record.invoiceId };
@@ -115,7 +135,7 @@ export async function refreshPayment(
       if (status.kind === 'held' && record.state !== 'pending') return { outcome: 'unchanged', record };
       const event: PaymentEvent = { kind: status.kind, amount, isTest: record.isTest, details: status.details };
       const applied: EventOutcome = await applyPaymentEvent(
-        { ledger: deps.ledger, logger: log, onSettled: deps.onSettled },
+        { ledger: deps.ledger, logger: log, onSettled: deps.onSettled, gateway: deps.gateway },
         record,
         event,
         source,

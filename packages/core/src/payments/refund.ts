@@ -142,3 +142,16 @@ export async function finishRefund(deps: RefundDeps, record: PaymentRecord): Pro
   }
   return verdict;
 }
+
+/**
+ * The merchant's one call for a surplus payment (`PaymentRecord.surplus`: paid twice, or after the cart changed):
+ * refunds it in full through the same write-ahead `refundPayment`, so two clicks send one refund.
+ */
+export async function refundSurplus(deps: RefundDeps, record: PaymentRecord): Promise<PaymentRecord> {
+  if (record.surplus !== true) {
+    throw new KassaError('INVALID_TRANSITION', `Invoice ${record.invoiceId} is not a surplus payment`, {
+      details: { gateway: record.gateway, invoiceId: record.invoiceId, state: record.state },
+    });
+  }
+  return refundPayment(deps, record, { amount: record.amount });
+}

@@ -11,6 +11,7 @@ import {
   type PaymentRecord,
   parseMoney,
   processNotification,
+  refundSurplus,
   type SettleContext,
 } from '../../src/index.js';
 import { ToyGateway } from '../support/toy-gateway.js';
@@ -313,13 +314,98 @@ describe('processNotification: rejected (nothing changes, nothing will on the sa
   });
 
   test.each(['cancelled', 'failed'] as const)(
-    'CALLBACK_STATE_CONFLICT: money for a %s invoice is refused for a human to resolve',
+    'CALLBACK_STATE_CONFLICT: a hold on a %s invoice is refused (no money taken; the gateway releases it)',
     async (state) => {
       const ctx = await setup();
       await ctx.move('pending', state);
-      await expectRejected(ctx, () => post(ctx.sign('paid')), 'CALLBACK_STATE_CONFLICT', 400, 'error');
+      await expectRejected(ctx, () => post(ctx.sign('held')), 'CALLBACK_STATE_CONFLICT', 400, 'error');
     },
   );
+});
+
+describe('processNotification: money on a closed invoice is never refused (issue #11 §1)', () => {
+  test.each(['cancelled', 'failed'] as const)(
+    'paid on a %s invoice: the record becomes paid once, the settle step runs first-time, the gateway gets its ACK',
+    async (state) => {
+      const ctx = await setup();
+      await ctx.move('pending', state);
+      const copies = await Promise.all(
+        Array.from({ length: 10 }, () => processNotification(post(ctx.sign('paid')), ctx.deps)),
+      );
+      expect(copies.filter((o) => o.kind === 'paid')).toHaveLength(1);
+      expect(copies.filter((o) => o.kind === 'replay')).toHaveLength(9);
+      expect(await ctx.stateNow()).toBe('paid');
+      expect(ctx.settled.filter((s) => s.context.firstTime)).toHaveLength(1);
+      expect(ctx.logger.codes()).toContain('PAYMENT_ON_CLOSED_INVOICE');
+      expect(await reply(handleNotification(post(ctx.sign('paid')), ctx.deps))).toEqual([
+        200,
+        `ACK ${ctx.record.invoiceId}`,
+      ]);
+    },
+  );
+
+  test('surplus verdict with a refunding gateway: flagged once, refunded in full once, every copy acknowledged', async () => {
+    const ctx = await setup();
+    await ctx.move('pending', 'cancelled');
+    ctx.gateway.on.refund = async () => ({ details: { refundId: 'r-1' } });
+    let steps = 0;
+    const deps: NotificationDeps = {
+      ...ctx.deps,
+      onSettled: async () => {
+        steps += 1;
+        return 'surplus';
+      },
+    };
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => processNotification(post(ctx.sign('paid')), deps)),
+    );
+    expect(outcomes.every((o) => o.kind === 'paid' || o.kind === 'replay' || o.kind === 'after-refund')).toBe(true);
+    const record = await ctx.ledger.find(ctx.key);
+    expect(record).toMatchObject({ state: 'refunded', surplus: true, refunded: { minor: 10000n } });
+    expect(ctx.gateway.calls.filter((c) => c.startsWith('refund '))).toEqual([
+      `refund ${ctx.record.invoiceId} 100.00 full`,
+    ]);
+    expect(ctx.logger.codes().filter((c) => c === 'PAYMENT_SURPLUS')).toHaveLength(1);
+    expect(ctx.logger.codes()).toContain('PAYMENT_SURPLUS_REFUNDED');
+    // Later copies are acknowledged without the settle step.
+    const before = steps;
+    expect(await reply(handleNotification(post(ctx.sign('paid')), deps))).toEqual([200, `ACK ${ctx.record.invoiceId}`]);
+    expect(steps).toBe(before);
+  });
+
+  test('surplus verdict without refunds: flagged paid for the merchant, never settled again; refundSurplus refunds once', async () => {
+    const ctx = await setup();
+    ctx.gateway.capabilities = { ...ctx.gateway.capabilities, refund: false };
+    let steps = 0;
+    const deps: NotificationDeps = {
+      ...ctx.deps,
+      onSettled: async () => {
+        steps += 1;
+        return 'surplus';
+      },
+    };
+    expect(await reply(handleNotification(post(ctx.sign('paid')), deps))).toEqual([200, `ACK ${ctx.record.invoiceId}`]);
+    expect(await reply(handleNotification(post(ctx.sign('paid')), deps))).toEqual([200, `ACK ${ctx.record.invoiceId}`]);
+    expect(steps).toBe(1);
+    const record = await ctx.ledger.find(ctx.key);
+    expect(record).toMatchObject({ state: 'paid', surplus: true, settledState: 'paid' });
+    expect(await ctx.ledger.listUnsettled({ limit: 10 })).toEqual([]);
+    expect((await ctx.ledger.list({ limit: 10, surplus: true })).records.map((r) => r.invoiceId)).toEqual([
+      ctx.record.invoiceId,
+    ]);
+    ctx.gateway.capabilities = { ...ctx.gateway.capabilities, refund: true };
+    ctx.gateway.on.refund = async () => ({ details: {} });
+    const both = await Promise.allSettled([
+      refundSurplus({ gateway: ctx.gateway, ledger: ctx.ledger }, record as PaymentRecord),
+      refundSurplus({ gateway: ctx.gateway, ledger: ctx.ledger }, record as PaymentRecord),
+    ]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(ctx.gateway.calls.filter((c) => c.startsWith('refund '))).toHaveLength(1);
+    expect((await ctx.ledger.find(ctx.key))?.state).toBe('refunded');
+    await expect(refundSurplus({ gateway: ctx.gateway, ledger: ctx.ledger }, ctx.record)).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+    });
+  });
 });
 
 describe('processNotification: retry (our side failed; the gateway must send it again)', () => {

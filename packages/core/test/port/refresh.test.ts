@@ -328,6 +328,51 @@ describe('refreshPayment: the table, row by row (Robokassa over an injected OpSt
     },
   );
 
+  test('a paid record the platform has not settled gets the settle step (an admin refresh finishes it); a settled one does not', async () => {
+    const unsettled = await refreshed('paid', { code: 100 });
+    expect(unsettled.asked).toEqual([]);
+    expect(unsettled.settled).toHaveLength(1);
+    expect(unsettled.settled[0]?.context).toMatchObject({
+      firstTime: false,
+      source: 'refresh',
+      event: { kind: 'paid' },
+    });
+    const ledger = createMemoryLedger();
+    const record = await ledger.create({
+      gateway: 'assist',
+      reference: 'x',
+      amount: parseMoney('1.00'),
+      isTest: false,
+    });
+    const key = { gateway: 'assist' as const, invoiceId: record.invoiceId };
+    await ledger.transition({ ...key, from: ['pending'], to: 'paid', source: 'admin' });
+    await ledger.markSettled(key, 'paid');
+    let steps = 0;
+    const onSettled = async () => {
+      steps += 1;
+    };
+    const gateway = new ToyGateway();
+    await refreshPayment({ gateway, ledger, onSettled }, (await ledger.find(key)) as PaymentRecord);
+    expect(steps).toBe(0);
+    // A settle step that fails is reported, the record stays as it was.
+    const failing = createMemoryLedger();
+    const r2 = await failing.create({ gateway: 'assist', reference: 'y', amount: parseMoney('1.00'), isTest: false });
+    const k2 = { gateway: 'assist' as const, invoiceId: r2.invoiceId };
+    await failing.transition({ ...k2, from: ['pending'], to: 'paid', source: 'admin' });
+    const result = await refreshPayment(
+      {
+        gateway,
+        ledger: failing,
+        logger: silentCapture(),
+        onSettled: async () => {
+          throw new Error('medusa down');
+        },
+      },
+      (await failing.find(k2)) as PaymentRecord,
+    );
+    expect(result).toMatchObject({ outcome: 'unchanged', error: 'ON_PAID_FAILED', record: { state: 'paid' } });
+  });
+
   test('declined (a gateway that reports refused attempts): unchanged', async () => {
     const gateway = new ToyGateway();
     gateway.on.status = async () => ({ kind: 'declined', amounts: [parseMoney('100.00')], details: {} });

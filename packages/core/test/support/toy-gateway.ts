@@ -61,7 +61,8 @@ export interface ToyGatewayOptions {
 
 export class ToyGateway implements Gateway {
   readonly id = 'assist' as const;
-  readonly capabilities: GatewayCapabilities;
+  /** Writable so a test can switch a capability (refunds set up or not) on one instance. */
+  capabilities: GatewayCapabilities;
   readonly secrets: ReadonlyArray<Secret | undefined>;
   readonly notificationMethods = ['POST'] as const;
   readonly calls: string[] = [];
