@@ -25,6 +25,7 @@ KASSA_WC_DATABASE=sqlite:kassa-woocommerce.db
 
 export async function downloadCommand(args: string[], io: CliIo): Promise<number> {
   if (args[0] === 'shopify') return (await import('./download-shopify.js')).downloadShopifyCommand(args.slice(1), io);
+  if (args[0] === 'medusa') return (await import('./download-medusa.js')).downloadMedusaCommand(args.slice(1), io);
   const { values, positionals } = parseFlags(args, { out: { type: 'string' }, help: { type: 'boolean' } });
   if (values.help) {
     io.stdout(DOWNLOAD_HELP);
