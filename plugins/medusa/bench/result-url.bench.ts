@@ -6,6 +6,7 @@ import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { type Api, payInSandbox, startCheckout } from '../integration-tests/support/checkout';
 import { MERCHANT, PROVIDERS } from '../integration-tests/support/merchant';
 import { seedShop } from '../integration-tests/support/seed';
+import { CONCURRENCY, fmt, load, SECONDS } from './load';
 
 /**
  * ResultURL benchmark (prints numbers; asserts nothing about time).
@@ -18,52 +19,10 @@ import { seedShop } from '../integration-tests/support/seed';
  */
 
 const CARTS = Number(process.env.BENCH_CARTS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 const sandbox: Sandbox = await startSandbox({ retryBackoffMs: 50 });
 process.env.ROBOKASSA_BASE_URL = sandbox.url;
 afterAll(() => sandbox.stop());
-
-interface Load {
-  requests: number;
-  perSecond: number;
-  meanMs: number;
-  p95Ms: number;
-  failures: number;
-}
-
-async function load(url: string, body: string, expected: string): Promise<Load> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const until = performance.now() + SECONDS * 1000;
-  const worker = async () => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-      const text = await response.text();
-      latencies.push(performance.now() - started);
-      if (text !== expected) failures += 1;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    perSecond: latencies.length / elapsed,
-    meanMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
-    p95Ms: latencies[Math.floor(latencies.length * 0.95)] ?? 0,
-    failures,
-  };
-}
-
-const fmt = (n: number) => n.toFixed(1);
 
 medusaIntegrationTestRunner({
   cwd: path.join(__dirname, '../integration-tests/app'),
