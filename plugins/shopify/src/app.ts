@@ -520,6 +520,16 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
     if (!isCurrencyCode(row.currency) || !gateway.capabilities.currencies.includes(row.currency)) {
       return refuse('INVALID_CURRENCY', `${gateway.id} does not take ${row.currency} for this account`);
     }
+    // Assist's test mode is the account's (its test host): a Shopify test payment on a live account would take real
+    // money, and a live one on a test account would be paid with fake money. Neither may go through.
+    if (settings.gateway === 'assist' && settings.testMode !== row.test) {
+      return refuse(
+        'PROCESSING_ERROR',
+        settings.testMode
+          ? 'The Assist account is a test account: switch off test mode in Shopify or save the live account'
+          : 'Shopify test mode needs an Assist test account (its test host): save one in the app settings',
+      );
+    }
     if (row.kind === 'authorization' && !gateway.capabilities.hold) {
       return refuse('PROCESSING_ERROR', `${gateway.id} is not set up for authorizations (holds)`);
     }
@@ -534,8 +544,8 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
               {
                 reference: row.id,
                 amount: parseMoney(row.amount, row.currency),
-                // Assist's test mode is the account's (its test host), not a per-payment flag.
-                isTest: settings.gateway === 'assist' ? settings.testMode : row.test,
+                // Assist's test mode is the account's (its test host); equal to Shopify's flag, checked above.
+                isTest: row.test,
                 description: `Shopify payment ${row.id}`,
               },
             )

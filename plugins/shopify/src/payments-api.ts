@@ -135,7 +135,12 @@ export class PaymentsApi {
     }
     const retryAfter = Number(response.headers.get('retry-after'));
     const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-    if (response.status === 429 || response.status >= 500) {
+    if (response.status === 429) {
+      // Shopify's THROTTLED arrives as 200 or 429 (§6.2 C): with a cost envelope the bucket says when to come back.
+      const body = (await response.json().catch(() => undefined)) as ThrottledBody | undefined;
+      return { kind: 'retry', reason: 'http 429', retryAfterMs: retryAfterMs ?? refillWaitMs(body) };
+    }
+    if (response.status >= 500) {
       await response.body?.cancel();
       return { kind: 'retry', reason: `http ${response.status}`, retryAfterMs };
     }
@@ -153,7 +158,9 @@ export class PaymentsApi {
       return { kind: 'retry', reason: 'unreadable body' };
     }
     if (body.errors && body.errors.length > 0) {
-      if (body.errors.some((e) => e.extensions?.code === 'THROTTLED')) return { kind: 'retry', reason: 'THROTTLED' };
+      if (body.errors.some((e) => e.extensions?.code === 'THROTTLED')) {
+        return { kind: 'retry', reason: 'THROTTLED', retryAfterMs: refillWaitMs(body as ThrottledBody) };
+      }
       if (body.errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) {
         return { kind: 'retry', reason: 'INTERNAL_SERVER_ERROR' };
       }
@@ -164,6 +171,30 @@ export class PaymentsApi {
     if (payload.userErrors && payload.userErrors.length > 0) return { kind: 'user_errors', errors: payload.userErrors };
     return { kind: 'ok', payload };
   }
+}
+
+interface ThrottledBody {
+  extensions?: {
+    cost?: {
+      requestedQueryCost?: number;
+      throttleStatus?: { currentlyAvailable?: number; restoreRate?: number };
+    };
+  };
+}
+
+/**
+ * How long until the leaky bucket holds what the call costs: (requested − available) ÷ restore rate. Shopify's own
+ * graphql-client neither retries THROTTLED nor reads this (§7.6); without an envelope the outbox's backoff decides.
+ */
+export function refillWaitMs(body: ThrottledBody | undefined): number | undefined {
+  const cost = body?.extensions?.cost;
+  const requested = cost?.requestedQueryCost;
+  const available = cost?.throttleStatus?.currentlyAvailable;
+  const rate = cost?.throttleStatus?.restoreRate;
+  if (typeof requested !== 'number' || typeof available !== 'number' || typeof rate !== 'number' || rate <= 0) {
+    return undefined;
+  }
+  return Math.ceil((Math.max(0, requested - available) / rate) * 1000);
 }
 
 /** The buyer's way back to Shopify from a payment mutation's payload. */

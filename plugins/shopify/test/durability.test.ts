@@ -119,6 +119,15 @@ describe('load', () => {
       await second.stop();
       await world.stop();
       worlds.pop();
+      // Pools close their sockets after end() resolves: a forced drop while one is still closing would kill it and
+      // surface as an unhandled FATAL 57P01 on a pool that has no error listener (Shopify's session adapter's).
+      for (let i = 0; i < 200; i += 1) {
+        const { rows } = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+          dbName,
+        ]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
       await admin.query(`drop database if exists ${dbName} with (force)`);
       await admin.end();
     }

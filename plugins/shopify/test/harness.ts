@@ -175,3 +175,29 @@ export async function buyerReturns(location: string): Promise<{ status: number; 
   await response.body?.cancel();
   return { status: response.status, location: response.headers.get('location') };
 }
+
+/** The buyer on the sandbox's page of either gateway: pays (or declines), returns where the gateway sends them. */
+export async function payAt(
+  world: World,
+  gateway: 'robokassa' | 'assist',
+  redirectUrl: string,
+  extra: Record<string, unknown> = {},
+): Promise<string | null> {
+  const url = await gatewayUrlFrom(redirectUrl);
+  const declining = extra.action === 'decline';
+  const outcome =
+    gateway === 'robokassa'
+      ? await world.sandbox.admin.pay({ url, ...(declining ? {} : { method: 'BankCardPSR' }), ...extra })
+      : await world.sandbox.admin.assist.pay({ url, ...(declining ? {} : { card: '4111111111111111' }), ...extra });
+  if (!outcome.ok) throw new Error(`sandbox refused: ${JSON.stringify(outcome)}`);
+  return outcome.redirect?.location ?? null;
+}
+
+/** Waits (capped) for a condition the app reaches asynchronously; a wait, never an assertion about speed. */
+export async function until(what: string, condition: () => boolean | Promise<boolean>, capMs = 20_000): Promise<void> {
+  const end = Date.now() + capMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

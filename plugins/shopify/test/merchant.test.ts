@@ -199,7 +199,7 @@ describe('webhooks', () => {
     expect(await world.app.app.sessions.findSessionsByShop(SHOP)).toEqual([]);
     const refused = await world.emulator.startPayment(
       world.emulator.newPaymentBody({ shop: SHOP, amount: '1.00', currency: 'RUB' }),
-      { shop: SHOP, attempts: 1 },
+      { shop: SHOP, attempts: 1, force: true },
     );
     expect(refused.statuses).toEqual([403]);
     expect(await world.emulator.sendWebhook('shop/redact', SHOP, { ...gdpr['shop/redact'], shop_domain: SHOP })).toBe(

@@ -97,7 +97,12 @@ export interface EmulatedOperation {
 export type GraphqlFault =
   | { kind: 'http'; status: number; times: number; retryAfter?: string }
   | { kind: 'throttled'; times: number; status?: 200 | 429 }
-  | { kind: 'reset'; times: number };
+  | { kind: 'reset'; times: number }
+  /**
+   * The call is held open (the app waits for its answer) until `release()` or `stop()`, then answered 503. With
+   * `afterExecute` the mutation runs first: Shopify did it, the app never learns (a crash before recording it).
+   */
+  | { kind: 'hang'; times: number; afterExecute?: boolean };
 
 export interface MutationCall {
   mutation: string;
@@ -105,6 +110,9 @@ export interface MutationCall {
   outcome: 'ok' | 'user_errors' | 'invalid' | 'unauthorized' | 'fault';
   at: number;
 }
+
+/** What every Payments Apps mutation is charged up front (the actual cost, 10, is taken after it runs). */
+const REQUESTED_COST = 13;
 
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export function shopifyId(length = 24): string {
@@ -122,6 +130,15 @@ export class ShopifyEmulator {
   readonly violations: string[] = [];
   readonly calls: MutationCall[] = [];
   readonly faults: GraphqlFault[] = [];
+  /**
+   * The endpoint down "for a while": every call until `until` (epoch ms) gets `status` (and `Retry-After` when set),
+   * whatever it asks. Unlike `faults` it counts no attempts, so it tests a backoff against the clock.
+   */
+  outage: { status: number; until: number; retryAfter?: string } | undefined;
+  /** The HTTP status of a THROTTLED answer when the cost bucket runs dry (disputed: 200 or 429, §6.2 C). */
+  throttledStatus: 200 | 429 = 200;
+  /** THROTTLED answers given because the bucket ran dry (not the injected ones). */
+  throttledByCost = 0;
   readonly #codes = new Map<string, string>();
   readonly thankYouVisits: string[] = [];
   endpoints: AppEndpoints | undefined;
@@ -162,7 +179,22 @@ export class ShopifyEmulator {
   }
 
   async stop(): Promise<void> {
+    this.release();
     await this.#stop?.();
+  }
+
+  readonly #hung: Array<() => void> = [];
+  /** Calls held by a `hang` fault so far (their number, not their answers). */
+  hangs = 0;
+  /** Answers every call a `hang` fault holds (503). */
+  release(): void {
+    for (const done of this.#hung.splice(0)) done();
+  }
+  #hang(): Promise<Response> {
+    this.hangs += 1;
+    return new Promise((resolve) => {
+      this.#hung.push(() => resolve(new Response('{"errors":"Service Unavailable"}', { status: 503 })));
+    });
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -244,13 +276,23 @@ export class ShopifyEmulator {
   /** Registers the payment session and sends it like Shopify: retries on non-2xx, the same body every time. */
   async startPayment(
     body: Record<string, unknown>,
-    opts: { shop: string; copies?: number; attempts?: number },
-  ): Promise<{ ok: boolean; redirectUrl?: string; statuses: number[] }> {
+    opts: {
+      shop: string;
+      copies?: number;
+      attempts?: number;
+      /** Send it even to a shop whose app is not ready (to test the app's own refusal; a violation is recorded). */
+      force?: boolean;
+      /** Told each attempt's status before the next attempt is made. */
+      onStatus?: (status: number) => void | Promise<void>;
+    },
+  ): Promise<{ ok: boolean; redirectUrl?: string; statuses: number[]; notRouted?: boolean }> {
     const endpoints = this.#need();
     const gid = String(body.gid);
     const cancel = (body.payment_method as { data: { cancel_url: string } }).data.cancel_url;
     const config = this.configurations.get(opts.shop);
     if (!config?.ready) {
+      // Shopify does not offer a provider whose app has not said ready (paymentsAppConfigure), so no session is sent.
+      if (!opts.force) return { ok: false, statuses: [], notRouted: true };
       this.violations.push(`payment session for ${opts.shop} before paymentsAppConfigure(ready: true)`);
     }
     if (!this.payments.has(gid)) {
@@ -283,6 +325,7 @@ export class ShopifyEmulator {
           status = 0;
         }
         statuses.push(status);
+        await opts.onStatus?.(status);
         if (status >= 200 && status < 300) {
           let url: unknown;
           try {
@@ -421,11 +464,25 @@ export class ShopifyEmulator {
       const shop = c.req.param('shop');
       const schema = schemaFor(c.req.param('version'));
       if (!schema) return c.json({ errors: 'Not Found' }, 404);
+      if (this.outage && Date.now() < this.outage.until) {
+        this.calls.push({ mutation: '?', outcome: 'fault', at: Date.now() });
+        return c.json(
+          { errors: 'Service Unavailable' },
+          this.outage.status as 503,
+          this.outage.retryAfter ? { 'retry-after': this.outage.retryAfter } : {},
+        );
+      }
       const fault = this.faults[0];
+      let hangAfter = false;
       if (fault) {
         fault.times -= 1;
         if (fault.times <= 0) this.faults.shift();
+      }
+      if (fault?.kind === 'hang' && fault.afterExecute) {
+        hangAfter = true;
+      } else if (fault) {
         this.calls.push({ mutation: '?', outcome: 'fault', at: Date.now() });
+        if (fault.kind === 'hang') return this.#hang();
         if (fault.kind === 'http') {
           return c.json(
             { errors: 'Service Unavailable' },
@@ -483,6 +540,25 @@ export class ShopifyEmulator {
           })),
         });
       }
+      // The leaky bucket: a call that costs more than is left is THROTTLED, not run (no `data`), as Shopify does.
+      if (this.#refill() && this.#available < REQUESTED_COST) {
+        this.throttledByCost += 1;
+        this.calls.push({ mutation: '?', outcome: 'fault', at: Date.now() });
+        return c.json(
+          {
+            errors: [
+              {
+                message: 'Throttled',
+                extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+              },
+            ],
+            extensions: {
+              cost: { requestedQueryCost: REQUESTED_COST, actualQueryCost: null, throttleStatus: this.#throttle(0) },
+            },
+          },
+          this.throttledStatus,
+        );
+      }
       const result = await execute({
         schema,
         document,
@@ -492,10 +568,13 @@ export class ShopifyEmulator {
       if (result.errors?.length) {
         for (const e of result.errors) this.violations.push(`GraphQL execution: ${e.message}`);
       }
+      if (hangAfter) return this.#hang();
       return c.json({
         ...(result.errors?.length ? { errors: result.errors.map((e) => ({ message: e.message, path: e.path })) } : {}),
         data: result.data ?? null,
-        extensions: { cost: { requestedQueryCost: 13, actualQueryCost: 10, throttleStatus: this.#throttle(10) } },
+        extensions: {
+          cost: { requestedQueryCost: REQUESTED_COST, actualQueryCost: 10, throttleStatus: this.#throttle(10) },
+        },
       });
     });
 
@@ -574,7 +653,14 @@ export class ShopifyEmulator {
     return app;
   }
 
-  #throttle(cost: number) {
+  /** A smaller bucket from now on (full), to make the app run it dry. */
+  setBucket(bucket: { maximumAvailable: number; restoreRate: number }): void {
+    this.options.bucket = bucket;
+    this.#available = bucket.maximumAvailable;
+    this.#lastRefill = Date.now();
+  }
+
+  #refill(): { maximumAvailable: number; restoreRate: number } {
     const bucket = this.options.bucket ?? { maximumAvailable: 1_092_000, restoreRate: 54_600 };
     const now = Date.now();
     this.#available = Math.min(
@@ -582,6 +668,11 @@ export class ShopifyEmulator {
       this.#available + ((now - this.#lastRefill) / 1000) * bucket.restoreRate,
     );
     this.#lastRefill = now;
+    return bucket;
+  }
+
+  #throttle(cost: number) {
+    const bucket = this.#refill();
     this.#available -= cost;
     return {
       maximumAvailable: bucket.maximumAvailable,
