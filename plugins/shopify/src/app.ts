@@ -80,6 +80,12 @@ export interface AppOptions {
   reconcileAfterMs?: number | undefined;
   /** Reuse an opened database (two app instances in one test process share nothing but the URL otherwise). */
   database?: Database | undefined;
+  /**
+   * Where OAuth sessions live, when not the built-in choice (Shopify's PostgreSQL adapter on PostgreSQL, ours over
+   * node:sqlite on SQLite): e.g. `new SQLiteSessionStorage(path)` from `@shopify/shopify-app-session-storage-sqlite`,
+   * which needs the sqlite3 native addon (README, Storage). The caller closes it.
+   */
+  sessionStorage?: SessionStorage | undefined;
 }
 
 export interface KassaShopifyApp {
@@ -151,7 +157,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
   const keys = parseKeyRing(options.encryptionKeys);
   const db = options.database ?? (await openDatabase(options.databaseUrl));
   const shops = new Shops(db, keys);
-  const sessions = sessionStorageFor(db);
+  const sessions = options.sessionStorage ?? sessionStorageFor(db);
   const api = new PaymentsApi({ shopOrigin: options.shopOrigin });
   const returnWaitMs = options.returnWaitMs ?? 4000;
   const client = db.client;
@@ -1017,7 +1023,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
       if (reconcileTimer) clearInterval(reconcileTimer);
       await outbox.stop();
       const s = sessions as { disconnect?: () => Promise<void> };
-      if (s.disconnect) await s.disconnect().catch(() => undefined);
+      if (!options.sessionStorage && s.disconnect) await s.disconnect().catch(() => undefined);
       if (!options.database) await db.close();
     },
   };

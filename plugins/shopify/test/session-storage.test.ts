@@ -11,6 +11,7 @@ import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { openDatabase } from '../src/db.js';
 import { sessionStorageFor } from '../src/session-storage.js';
+import { payAt, SHOP, startWorld } from './harness.js';
 
 const PG = process.env.KASSA_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -96,6 +97,27 @@ describe('SessionStorage contract', () => {
     } finally {
       await storage.disconnect();
       await db.close();
+    }
+  });
+
+  test('another SessionStorage passed as `sessionStorage` holds the offline token the outbox resolves with', async () => {
+    const world = await startWorld();
+    const own = await openDatabase(join(world.dir, 'sessions.sqlite'));
+    const storage = sessionStorageFor(own);
+    try {
+      await world.restartApp({ sessionStorage: storage });
+      expect(world.app.app.sessions).toBe(storage);
+      await world.configure('robokassa');
+      expect((await storage.findSessionsByShop(SHOP)).map((x) => x.isOnline)).toEqual([false]);
+      const body = world.emulator.newPaymentBody({ shop: SHOP, amount: '12.00', currency: 'RUB', test: true });
+      const started = await world.emulator.startPayment(body, { shop: SHOP });
+      await payAt(world, 'robokassa', started.redirectUrl as string);
+      await world.sandbox.admin.idle();
+      await world.app.app.outbox.idle();
+      expect(world.emulator.payments.get(String(body.gid))?.state).toBe('resolved');
+    } finally {
+      await world.stop();
+      await own.close();
     }
   });
 });
