@@ -226,13 +226,17 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async list(options: ListPaymentsOptions): Promise<PaymentPage> {
       await tick();
-      const { gateway, states, surplus, unsettled } = options;
+      const { gateway, states, surplus, unsettled, attention, createdFrom, createdTo } = options;
+      const owed = (r: PaymentRecord) => (r.state === 'paid' || r.state === 'held') && r.settledState !== r.state;
       const matching = [...records.values()].filter(
         ({ record: r }) =>
           (gateway === undefined || r.gateway === gateway) &&
           (states === undefined || states.includes(r.state)) &&
           (surplus === undefined || (r.surplus === true) === surplus) &&
-          (unsettled !== true || ((r.state === 'paid' || r.state === 'held') && r.settledState !== r.state)),
+          (unsettled !== true || owed(r)) &&
+          (attention !== true || owed(r) || (r.surplus === true && r.state === 'paid')) &&
+          (createdFrom === undefined || r.createdAt.getTime() >= createdFrom.getTime()) &&
+          (createdTo === undefined || r.createdAt.getTime() < createdTo.getTime()),
       );
       matching.sort((a, b) => b.record.createdAt.getTime() - a.record.createdAt.getTime() || b.seq - a.seq);
       const offset = normalizeLimit(options.offset ?? 0);

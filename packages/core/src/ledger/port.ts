@@ -136,6 +136,12 @@ export interface ListPaymentsOptions {
   surplus?: boolean | undefined;
   /** Only `paid`/`held` records the platform has not settled (`listUnsettled`'s set). */
   unsettled?: boolean | undefined;
+  /** Only records needing a human: surplus payments not yet refunded, and unsettled ones. */
+  attention?: boolean | undefined;
+  /** Created at or after this instant. */
+  createdFrom?: Date | undefined;
+  /** Created before this instant. */
+  createdTo?: Date | undefined;
   /** Page size (at most 500). */
   limit: number;
   /** Records skipped (newest first). Default 0. */

@@ -680,6 +680,17 @@ export function runPaymentLedgerContract(subject: PaymentLedgerContractSubject, 
           id(r3),
           id(r0),
         ]);
+        // Attention: the unsettled paid one and the surplus one not yet refunded.
+        expect(ids(await ledger.list({ limit: 10, attention: true }))).toEqual([id(r2), id(r1)]);
+        // Creation-time bounds: from inclusive, to exclusive.
+        const fresh = await ledger.find(keyOf(r3));
+        const bounded = await ledger.list({
+          limit: 10,
+          createdFrom: fresh?.createdAt,
+          createdTo: new Date(Date.now() + 60_000),
+        });
+        expect(ids(bounded)).toEqual([id(r4), id(r3)]);
+        expect((await ledger.list({ limit: 10, createdTo: fresh?.createdAt })).total).toBe(3);
         const none = await ledger.list({ limit: 0 });
         expect(none.total).toBe(5);
         expect(none.records).toEqual([]);

@@ -401,8 +401,19 @@ export class SqlLedger implements PaymentLedger {
     }
     if (options.surplus !== undefined)
       where.push(options.surplus ? (pg ? 'surplus' : 'surplus <> 0') : pg ? 'not surplus' : 'surplus = 0');
-    if (options.unsettled === true) {
-      where.push(`state in ('paid', 'held')`, '(settled_state is null or settled_state <> state)');
+    const owed = `(state in ('paid', 'held') and (settled_state is null or settled_state <> state))`;
+    if (options.unsettled === true) where.push(owed);
+    if (options.attention === true) {
+      where.push(`(${owed} or (state = 'paid' and ${pg ? 'surplus' : 'surplus <> 0'}))`);
+    }
+    for (const [bound, op] of [
+      [options.createdFrom, '>='],
+      [options.createdTo, '<'],
+    ] as const) {
+      if (bound === undefined) continue;
+      if (!(bound instanceof Date) || Number.isNaN(bound.getTime())) return { records: [], total: 0 };
+      where.push(`created_at ${op} ${this.#sql.tsParam}`);
+      values.push(this.#sql.ts(bound));
     }
     const clause = where.join(' and ');
     const counted = await this.#db.query<{ n: unknown }>(
