@@ -21,6 +21,7 @@ import {
   processNotification,
   refreshPayment,
   refundPayment,
+  type SettleVerdict,
 } from '@kassa/core';
 import '@shopify/shopify-api/adapters/web-api';
 import { ApiVersion, LogSeverity, type Shopify, shopifyApi } from '@shopify/shopify-api';
@@ -110,6 +111,7 @@ export const APP_LOG_CODES = {
   noToken: 'SHOPIFY_NO_OFFLINE_TOKEN',
   webhookInvalid: 'SHOPIFY_WEBHOOK_INVALID',
   mtlsRefused: 'SHOPIFY_MTLS_REFUSED',
+  surplus: 'SHOPIFY_PAYMENT_SURPLUS',
 } as const;
 
 /** Shopify's message when a resolve races our own 2xx to the start request (§7.1): retried, never final. */
@@ -365,10 +367,23 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
   const outbox = new Outbox({ client, handlers, logger, ...options.outbox });
   if (options.startOutbox !== false) outbox.start();
 
-  /** The settle step: a paid or held invoice owes Shopify a resolve, enqueued once, durably, before the gateway's OK. */
-  async function settle(record: PaymentRecord): Promise<void> {
+  /**
+   * The settle step: a paid or held invoice owes Shopify a resolve, enqueued once, durably, before the gateway's OK.
+   * A payment Shopify can no longer take — its session was rejected, or the merchant voided the authorization and
+   * the gateway reports money anyway (core now accepts a genuine payment on a cancelled invoice) — is a surplus:
+   * core flags it once and refunds it when the gateway can, and Shopify is not asked again.
+   */
+  async function settle(record: PaymentRecord): Promise<void | SettleVerdict> {
     const payment = await paymentByInvoice(record.gateway, record.invoiceId);
     if (!payment) throw new Error('no Shopify payment session for this invoice');
+    const voided = await client.query<{ id: string }>(
+      "select id from kassa_shopify_operation where payment_id = ? and kind = 'void'",
+      [payment.id],
+    );
+    if (payment.status === 'rejected' || payment.status === 'refused' || voided.length > 0) {
+      logger.error(APP_LOG_CODES.surplus, { shop: payment.shop, id: payment.id, invoiceId: record.invoiceId });
+      return 'surplus';
+    }
     await outbox.enqueue({
       dedupe: `paymentSessionResolve:${payment.gid}`,
       shop: payment.shop,

@@ -5,7 +5,8 @@
  * (no buyer return, no reconciliation); capture → captureSessionResolve, void → voidSessionResolve.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { resultUrl2Payload, signResultUrl2Jws } from '@kassa/core/testing';
+import { createRobokassaConfig } from '@kassa/core/robokassa';
+import { resultUrl2Payload, signResultCallback, signResultUrl2Jws } from '@kassa/core/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { gatewayUrlFrom, ROBOKASSA, SHOP, startWorld, type World } from './harness.js';
 
@@ -83,7 +84,7 @@ describe('robokassa holds (ResultUrl2)', () => {
     expect(world.emulator.calls.filter((c) => c.id === a.gid && c.outcome === 'ok')).toHaveLength(1);
   });
 
-  test('void of a hold → voidSessionResolve, the invoice cancelled at the gateway', async () => {
+  test('void of a hold → voidSessionResolve; money reported after the void is a surplus, never a second resolve', async () => {
     const b = await authorize('70.00');
     await payAndLeave(b.redirectUrl);
     expect(world.emulator.payments.get(b.gid)?.state).toBe('resolved');
@@ -97,6 +98,25 @@ describe('robokassa holds (ResultUrl2)', () => {
       .operations({ merchant: ROBOKASSA.login })
       .find((o) => String(o.invId) === record?.invoiceId);
     expect(op?.state).toBe(60);
+
+    // The gateway reports the voided hold paid after all (a genuine, signed ResultURL): core accepts the money once,
+    // the settle step calls it a surplus (Shopify voided it), Shopify is not asked again.
+    const paid = signResultCallback(createRobokassaConfig({ ...ROBOKASSA }), {
+      outSum: '70.00',
+      invId: Number(record?.invoiceId),
+    });
+    const reply = await fetch(`${world.app.url}/notify/robokassa/${SHOP}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: paid.query,
+    });
+    expect([reply.status, await reply.text()]).toEqual([200, `OK${record?.invoiceId}`]);
+    await world.app.app.outbox.idle();
+    expect((await world.app.app.db.ledger.findByReference(b.id))?.surplus).toBe(true);
+    expect(world.emulator.transitions(b.gid)).toBe(1);
+    expect(world.emulator.calls.filter((c) => c.id === b.gid && c.mutation === 'paymentSessionResolve')).toHaveLength(
+      1,
+    );
   });
 
   test('a HOLD signed by another key, or for a shop without a certificate: 400, nothing resolves', async () => {
