@@ -1,14 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
+import { backendUrl } from '../../../../lib/admin-request';
 import { robokassaModule } from '../../../../lib/scope';
 import { publicUrl } from '../../../../lib/urls';
-
-/** The public URL of this Medusa as the admin sees it (or `backendUrl` from the options). */
-function backendUrl(req: MedusaRequest, configured: string | undefined): string {
-  if (configured) return configured;
-  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ?? req.protocol;
-  const host = (req.headers['x-forwarded-host'] as string | undefined)?.split(',')[0]?.trim() ?? req.get('host');
-  return `${proto}://${host}`;
-}
 
 /**
  * `GET /admin/robokassa/settings`: what the Settings → Robokassa page shows: the three URLs to paste into the cabinet

@@ -1,0 +1,63 @@
+import type { MedusaRequest } from '@medusajs/framework/http';
+import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
+import { z } from 'zod';
+import type { QueryLike } from './cart-query';
+
+/**
+ * What the admin routes of both gateways need from a request: this Medusa's public URL (for the URLs to paste into a
+ * gateway's cabinet) and an order's payments of one gateway's providers (for the order widget).
+ */
+
+/** The public URL of this Medusa as the admin sees it (or `backendUrl` from the options). */
+export function backendUrl(req: MedusaRequest, configured: string | undefined): string {
+  if (configured) return configured;
+  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ?? req.protocol;
+  const host = (req.headers['x-forwarded-host'] as string | undefined)?.split(',')[0]?.trim() ?? req.get('host');
+  return `${proto}://${host}`;
+}
+
+const paymentSchema = z
+  .object({
+    id: z.string(),
+    provider_id: z.string(),
+    captured_at: z.unknown().nullish(),
+    canceled_at: z.unknown().nullish(),
+    data: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .loose();
+
+const orderSchema = z
+  .object({
+    id: z.string(),
+    payment_collections: z.array(z.object({ payments: z.array(paymentSchema).nullish() }).loose()).nullish(),
+  })
+  .loose();
+
+export type OrderPayment = z.output<typeof paymentSchema>;
+
+/** The order's payments made by providers whose id starts with `providerPrefix` (`pp_assist`), or undefined. */
+export async function orderPayments(
+  req: MedusaRequest,
+  orderId: string | undefined,
+  providerPrefix: string,
+): Promise<{ orderId: string; payments: OrderPayment[] } | undefined> {
+  const query = req.scope.resolve<QueryLike>(ContainerRegistrationKeys.QUERY);
+  const { data } = await query.graph({
+    entity: 'order',
+    fields: [
+      'id',
+      'payment_collections.payments.id',
+      'payment_collections.payments.provider_id',
+      'payment_collections.payments.captured_at',
+      'payment_collections.payments.canceled_at',
+      'payment_collections.payments.data',
+    ],
+    filters: { id: orderId },
+  });
+  const order = orderSchema.safeParse(data[0]);
+  if (!order.success) return undefined;
+  const payments = (order.data.payment_collections ?? [])
+    .flatMap((c) => c.payments ?? [])
+    .filter((p) => p.provider_id.startsWith(providerPrefix));
+  return { orderId: order.data.id, payments };
+}
