@@ -373,7 +373,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
    * the gateway reports money anyway (core now accepts a genuine payment on a cancelled invoice) — is a surplus:
    * core flags it once and refunds it when the gateway can, and Shopify is not asked again.
    */
-  async function settle(record: PaymentRecord): Promise<void | SettleVerdict> {
+  async function settle(record: PaymentRecord): Promise<SettleVerdict> {
     const payment = await paymentByInvoice(record.gateway, record.invoiceId);
     if (!payment) throw new Error('no Shopify payment session for this invoice');
     const voided = await client.query<{ id: string }>(
@@ -391,6 +391,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
       payload: { paymentId: payment.id, variables: { id: payment.gid } },
     });
     await db.ledger.markSettled({ gateway: record.gateway, invoiceId: record.invoiceId }, record.state);
+    return 'settled';
   }
 
   /**
