@@ -114,6 +114,19 @@ describe('install and settings', () => {
       password1: ROBOKASSA.password1,
       password3: ROBOKASSA.password3,
     });
+
+    // Robokassa's ResultUrl2 certificate (public): not a PEM → 422, nothing changes; the real one is kept and shown.
+    const bad = await form({ login: ROBOKASSA.login, resultUrl2Certificate: 'not a certificate', action: 'save' });
+    expect(bad.status).toBe(422);
+    await bad.body?.cancel();
+    expect((await world.app.app.shops.get(SHOP))?.settings).not.toHaveProperty('resultUrl2Certificate');
+    const certificate = await world.sandbox.admin.certificatePem();
+    const withCert = await form({ login: ROBOKASSA.login, resultUrl2Certificate: certificate, action: 'save' });
+    expect(withCert.status).toBe(200);
+    expect(await withCert.text()).toContain('-----BEGIN CERTIFICATE-----');
+    expect((await world.app.app.shops.get(SHOP))?.settings).toMatchObject({
+      resultUrl2Certificate: certificate.trim(),
+    });
   });
 
   test('a forged settings post (no csrf, or no cookie) changes nothing', async () => {
