@@ -263,6 +263,30 @@ medusaIntegrationTestRunner({
       expect(state.orderIds).toHaveLength(1);
     });
 
+    test('hold voided: cancel releases the hold at Assist; a changed cart cancels an unpaid order and its late notification makes no order', async () => {
+      const { Modules } = await import('@medusajs/framework/utils');
+      const payments = getContainer().resolve(Modules.PAYMENT);
+      const held = await checkout(ASSIST_PROVIDERS.hold);
+      const outcome = await payAssist(sandbox, held, { method: 'card', faults: { buyerClosesTab: true } });
+      expect(outcome.bill.state).toBe('Delayed');
+      const [payment] = (await shopState(getContainer(), held.cartId)).payments;
+      await payments.cancelPayment(payment?.id ?? '');
+      expect((await order(held.data.order_number))?.state).toBe('cancelled');
+      expect(sandbox.admin.assist.bill(outcome.bill.billNumber)?.state).toBe('Canceled');
+      expect((await shopState(getContainer(), held.cartId)).payments[0]?.canceled).toBe(true);
+
+      // The buyer changes the cart: Medusa deletes the session and the order is cancelled in the ledger; a genuine
+      // notification arriving for it later can no longer make an order.
+      const c = await checkout();
+      await api.post(`/store/carts/${c.cartId}/line-items`, { variant_id: shop.variantId, quantity: 1 }, store);
+      expect((await order(c.data.order_number))?.state).toBe('cancelled');
+      const late = await notify(
+        assistNotification({ orderNumber: c.data.order_number, billNumber: '1234567890123456.1', amount: '2769.00' }),
+      );
+      expect(String(late.data)).not.toContain('firstcode="0"');
+      expect((await shopState(getContainer(), c.cartId)).orderIds).toEqual([]);
+    });
+
     test('a notification the sandbox drops: the reconcile job finds the payment with orderstate and completes the order', async () => {
       const { reconcileAssist } = await import('../src/lib/reconcile-assist');
       const c = await checkout();
