@@ -109,7 +109,14 @@ export async function startDemo(options: {
   const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
   const form: Record<string, string> =
     options.gateway === 'robokassa'
-      ? { gateway: 'robokassa', ...ROBOKASSA, algorithm: 'md5', country: 'RU' }
+      ? {
+          gateway: 'robokassa',
+          ...ROBOKASSA,
+          algorithm: 'md5',
+          country: 'RU',
+          // The sandbox's ResultUrl2 certificate (its /jwtsign.cer): live authorizations resolve on Robokassa's HOLD.
+          resultUrl2Certificate: await sandbox.admin.certificatePem(),
+        }
       : {
           gateway: 'assist',
           merchantId: ASSIST.merchantId,
