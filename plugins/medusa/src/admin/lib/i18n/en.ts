@@ -170,6 +170,11 @@ export const en = {
   'payments.col.updated': 'Updated',
   'payments.no_order': 'no order',
   'payments.open_order': 'Open order',
+  'payments.surplus.refund': 'Refund',
+  'payments.surplus.confirm.title': 'Refund {amount} to the buyer?',
+  'payments.surplus.confirm.body':
+    'Invoice {id} was paid although its cart was already paid or had changed. The whole {amount} goes back through {gateway}; the order is not touched.',
+  'payments.surplus.done': '{amount} of invoice {id} refunded.',
   'payments.empty': 'No invoices match these filters.',
   'payments.more': 'Show more',
   'payments.count': '{shown} of {total}',

@@ -163,6 +163,11 @@ export const ru: Catalog = {
   'payments.col.updated': 'Изменён',
   'payments.no_order': 'нет заказа',
   'payments.open_order': 'Открыть заказ',
+  'payments.surplus.refund': 'Вернуть',
+  'payments.surplus.confirm.title': 'Вернуть покупателю {amount}?',
+  'payments.surplus.confirm.body':
+    'Счёт {id} оплачен, хотя корзина уже была оплачена или изменилась. Все {amount} вернутся через {gateway}; заказ не изменится.',
+  'payments.surplus.done': 'Возвращено {amount} по счёту {id}.',
   'payments.empty': 'Нет счетов под эти фильтры.',
   'payments.more': 'Показать ещё',
   'payments.count': '{shown} из {total}',

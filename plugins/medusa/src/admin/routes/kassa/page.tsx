@@ -1,6 +1,6 @@
 import { defineRouteConfig } from '@medusajs/admin-sdk';
 import { ReceiptPercent } from '@medusajs/icons';
-import { Badge, Button, Container, Heading, Input, Label, Select, Table, Text } from '@medusajs/ui';
+import { Badge, Button, Container, Heading, Input, Label, Select, Table, Text, toast, usePrompt } from '@medusajs/ui';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
@@ -29,6 +29,7 @@ const STATES = [
 ] as const;
 const GATEWAYS = ['robokassa', 'assist'] as const;
 const ANY = 'any';
+const REFUNDABLE = new Set(['paid', 'partially_refunded']);
 
 function gatewayLabel(gateway: string, t: Translate): string {
   const key = `gateway.${gateway}`;
@@ -75,7 +76,66 @@ function Health({
   );
 }
 
-function PaymentRow({ p, language, t }: { p: LedgerPaymentView; language: Language; t: Translate }) {
+/** The one click for a payment that arrived on an already paid (or changed) cart: the whole amount goes back. */
+function SurplusRefund({
+  p,
+  language,
+  t,
+  onDone,
+}: {
+  p: LedgerPaymentView;
+  language: Language;
+  t: Translate;
+  onDone: () => void;
+}) {
+  const prompt = usePrompt();
+  const [busy, setBusy] = useState(false);
+  const amount = formatMoney(p.amount, p.currency, language);
+  const run = async () => {
+    const confirmed = await prompt({
+      title: t('payments.surplus.confirm.title', { amount }),
+      description: t('payments.surplus.confirm.body', {
+        amount,
+        id: p.invoice_id,
+        gateway: gatewayLabel(p.gateway, t),
+      }),
+      confirmText: t('payments.surplus.refund'),
+      cancelText: t('widget.refund.confirm.cancel'),
+      variant: 'danger',
+    });
+    if (!confirmed) return;
+    setBusy(true);
+    try {
+      await adminFetch(
+        `/admin/kassa/payments/${encodeURIComponent(p.gateway)}/${encodeURIComponent(p.invoice_id)}/refund`,
+        { method: 'POST' },
+      );
+      toast.success(t('payments.surplus.done', { amount, id: p.invoice_id }));
+      onDone();
+    } catch (e) {
+      toast.error(errorMessage(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button size="small" variant="danger" isLoading={busy} onClick={run}>
+      {t('payments.surplus.refund')}
+    </Button>
+  );
+}
+
+function PaymentRow({
+  p,
+  language,
+  t,
+  onChanged,
+}: {
+  p: LedgerPaymentView;
+  language: Language;
+  t: Translate;
+  onChanged: () => void;
+}) {
   const flags = (p.flags ?? []).filter((f) => (ATTENTION_FLAGS as readonly string[]).includes(f) || f === 'test');
   return (
     <Table.Row data-testid="kassa-payment-row">
@@ -105,7 +165,9 @@ function PaymentRow({ p, language, t }: { p: LedgerPaymentView; language: Langua
         {p.refunded ? formatMoney(p.refunded, p.currency, language) : '—'}
       </Table.Cell>
       <Table.Cell>
-        {p.order_id ? (
+        {flags.includes('paid_twice') && REFUNDABLE.has(p.state) ? (
+          <SurplusRefund p={p} language={language} t={t} onDone={onChanged} />
+        ) : p.order_id ? (
           <Link to={`/orders/${p.order_id}`} className="text-ui-fg-interactive hover:underline">
             {t('payments.open_order')}
           </Link>
@@ -184,6 +246,8 @@ const KassaPaymentsPage = () => {
               <Select.Content>
                 <Select.Item value={ANY}>{t('payments.filter.all')}</Select.Item>
                 <Select.Item value="attention">{t('payments.filter.attention')}</Select.Item>
+                <Select.Item value="surplus">{t('flag.paid_twice')}</Select.Item>
+                <Select.Item value="unsettled">{t('flag.unsettled')}</Select.Item>
                 {STATES.map((s) => (
                   <Select.Item key={s} value={s}>
                     {stateLabel(s, t)}
@@ -265,7 +329,13 @@ const KassaPaymentsPage = () => {
               </Table.Header>
               <Table.Body>
                 {view.payments.map((p) => (
-                  <PaymentRow key={`${p.gateway}:${p.invoice_id}`} p={p} language={language} t={t} />
+                  <PaymentRow
+                    key={`${p.gateway}:${p.invoice_id}`}
+                    p={p}
+                    language={language}
+                    t={t}
+                    onChanged={() => load(0)}
+                  />
                 ))}
               </Table.Body>
             </Table>
