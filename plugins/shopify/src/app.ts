@@ -595,23 +595,39 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
 
   app.get('/pay/:id', async (c) => {
     const row = await loadPayment(c.req.param('id'));
-    if (!row) return c.html(messagePage('Unknown payment', 'This payment link is not known.'), 404);
+    if (!row)
+      return c.html(
+        messagePage(
+          'Unknown payment / Неизвестный платёж',
+          'This payment link is not known. / Эта ссылка на оплату не найдена.',
+        ),
+        404,
+      );
     if (row.nextUrl) return c.redirect(row.nextUrl, 303);
     if (row.status === 'refused' || row.status === 'rejected') {
       const after = await waitForNextUrl(row.id, returnWaitMs);
       if (after?.nextUrl) return c.redirect(after.nextUrl, 303);
       return c.html(
-        messagePage('Payment not possible', 'This payment cannot be taken here.', {
-          href: row.cancelUrl,
-          label: 'Back to checkout',
-        }),
+        messagePage(
+          'Payment not possible / Оплата невозможна',
+          'This payment cannot be taken here. / Этот платёж здесь принять нельзя.',
+          {
+            href: row.cancelUrl,
+            label: 'Back to checkout / Вернуться к оформлению заказа',
+          },
+        ),
         409,
       );
     }
     const configured = await shops.gateway(row.shop);
-    if (!configured || !row.invoiceId) return c.html(messagePage('Not available', 'The shop is not configured.'), 503);
+    if (!configured || !row.invoiceId)
+      return c.html(
+        messagePage('Not available / Недоступно', 'The shop is not configured. / Магазин не настроен.'),
+        503,
+      );
     const record = await db.ledger.find({ gateway: configured.gateway.id, invoiceId: row.invoiceId });
-    if (!record) return c.html(messagePage('Unknown payment', 'No invoice.'), 404);
+    if (!record)
+      return c.html(messagePage('Unknown payment / Неизвестный платёж', 'No invoice. / Счёт не найден.'), 404);
     const shopParam = encodeURIComponent(row.shop);
     const email = typeof row.customer?.email === 'string' ? row.customer.email : undefined;
     const redirect = configured.gateway.createPayment({
@@ -676,9 +692,17 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
     const read = await gateway.readReturn(text, page, (invoiceId) =>
       db.ledger.find({ gateway: gateway.id, invoiceId }),
     );
-    if (!read.ok) return html(messagePage('Payment', 'We could not read the payment page answer.'), 400);
+    if (!read.ok)
+      return html(
+        messagePage(
+          'Payment / Оплата',
+          'We could not read the payment page answer. / Не удалось прочитать ответ платёжной страницы.',
+        ),
+        400,
+      );
     const payment = await paymentByInvoice(gateway.id, read.invoiceId);
-    if (!payment || payment.shop !== shop) return html(messagePage('Payment', 'Unknown payment.'), 404);
+    if (!payment || payment.shop !== shop)
+      return html(messagePage('Payment / Оплата', 'Unknown payment. / Неизвестный платёж.'), 404);
     if (payment.nextUrl) return Response.redirect(payment.nextUrl, 303);
     // The buyer left or the card was declined: back to checkout, no reject (a reject blocks the buyer's retry).
     if (page === 'fail') return Response.redirect(payment.cancelUrl, 303);
@@ -714,7 +738,10 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
       if (row?.nextUrl) return Response.redirect(row.nextUrl, 303);
     }
     return html(
-      messagePage('Payment processing', 'Your payment is being confirmed. You will receive an e-mail from the shop.'),
+      messagePage(
+        'Payment processing / Платёж обрабатывается',
+        'Your payment is being confirmed. You will receive an e-mail from the shop. / Платёж подтверждается; магазин пришлёт вам письмо.',
+      ),
       202,
     );
   };
@@ -955,7 +982,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
           ...view,
           settings: previous,
           ready: false,
-          banner: { kind: 'critical', text: `Check these fields: ${keysWrong}` },
+          banner: { kind: 'critical', text: `Check these fields / Проверьте поля: ${keysWrong}` },
         }),
         422,
       );
@@ -986,7 +1013,10 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
           settings: previous,
           ready: false,
           report,
-          banner: { kind: 'critical', text: 'Not saved: the gateway did not accept these credentials.' },
+          banner: {
+            kind: 'critical',
+            text: 'Not saved: the gateway did not accept these credentials. / Не сохранено: платёжная система не приняла эти данные.',
+          },
         }),
         422,
       );
@@ -1006,7 +1036,7 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
           report,
           banner: {
             kind: 'critical',
-            text: 'Saved, but Shopify could not be told the app is ready; try saving again.',
+            text: 'Saved, but Shopify could not be told the app is ready; try saving again. / Сохранено, но Shopify не удалось сообщить о готовности; сохраните ещё раз.',
           },
         }),
         502,
@@ -1019,7 +1049,10 @@ export async function createShopifyApp(options: AppOptions): Promise<KassaShopif
         settings,
         ready: true,
         report,
-        banner: { kind: 'success', text: 'Saved. Shopify now lets you activate the provider.' },
+        banner: {
+          kind: 'success',
+          text: 'Saved. Shopify now lets you activate the provider. / Сохранено. Теперь провайдера можно включить в Shopify.',
+        },
       }),
     );
   });

@@ -37,8 +37,8 @@ export function redirectPage(redirect: PaymentRedirect): string {
     .map((f) => `<input type="hidden" name="${esc(f.name)}" value="${esc(f.value)}">`)
     .join('');
   return page(
-    'Redirecting to payment…',
-    `<div class="Card"><h1>Redirecting to the payment page…</h1><form id="pay" method="POST" action="${esc(redirect.form.action)}">${fields}<button class="Button" type="submit">Continue to payment</button></form></div><script>document.getElementById('pay').submit()</script>`,
+    'Redirecting to payment… / Переход к оплате…',
+    `<div class="Card"><h1>Redirecting to the payment page… / Переходим на страницу оплаты…</h1><form id="pay" method="POST" action="${esc(redirect.form.action)}">${fields}<button class="Button" type="submit">Continue to payment / Перейти к оплате</button></form></div><script>document.getElementById('pay').submit()</script>`,
   );
 }
 
@@ -84,8 +84,8 @@ export function settingsPage(view: SettingsView): string {
   const shopParam = encodeURIComponent(view.shop);
   const urls =
     gateway === 'robokassa'
-      ? `<p>Paste into Robokassa's cabinet («Технические настройки»): Result URL <code>${esc(base)}/notify/robokassa/${esc(shopParam)}</code> (POST), Success URL <code>${esc(base)}/return/robokassa/${esc(shopParam)}/success</code>, Fail URL <code>${esc(base)}/return/robokassa/${esc(shopParam)}/fail</code>.</p>`
-      : `<p>Paste into Assist's account (Settings → Merchants): notification URL <code>${esc(base)}/notify/assist/${esc(shopParam)}</code>; return URLs <code>${esc(base)}/return/assist/${esc(shopParam)}/success</code> and <code>…/fail</code>.</p>`;
+      ? `<p>Paste into Robokassa's cabinet / Укажите в личном кабинете Robokassa («Технические настройки»): Result URL <code>${esc(base)}/notify/robokassa/${esc(shopParam)}</code> (POST), Success URL <code>${esc(base)}/return/robokassa/${esc(shopParam)}/success</code>, Fail URL <code>${esc(base)}/return/robokassa/${esc(shopParam)}/fail</code>.</p>`
+      : `<p>Paste into Assist's account (Settings → Merchants) / Укажите в личном кабинете Assist: notification URL <code>${esc(base)}/notify/assist/${esc(shopParam)}</code>; return URLs <code>${esc(base)}/return/assist/${esc(shopParam)}/success</code> and <code>…/fail</code>.</p>`;
   const report = view.report
     ? `<div class="Banner Banner--${view.report.verdict === 'ok' ? 'success' : 'critical'}"><strong>Check: ${esc(view.report.verdict)}</strong><ul>${view.report.steps.map((st) => `<li>${esc(st.name)}: ${esc(st.message)}</li>`).join('')}</ul>${view.report.unproven.length ? `<p>Not provable here: ${esc(view.report.unproven.join(', '))}</p>` : ''}</div>`
     : '';
@@ -94,11 +94,11 @@ export function settingsPage(view: SettingsView): string {
     `<h1>Kassa payments for ${esc(view.shop)}</h1>
 ${view.banner ? `<div class="Banner Banner--${view.banner.kind}">${esc(view.banner.text)}</div>` : ''}
 ${report}
-<div class="Card"><h2>Status</h2><p>${view.ready ? 'Ready: activate the provider in Shopify admin → Settings → Payments.' : 'Not ready: save working credentials below.'}</p>
-<p><a class="Button Button--secondary" href="https://${esc(view.shop)}/services/payments_partners/gateways/${esc(view.apiKey)}/settings">Return to Shopify</a></p></div>
+<div class="Card"><h2>Status / Состояние</h2><p>${view.ready ? 'Ready: activate the provider in Shopify admin → Settings → Payments. / Готово: включите провайдера в админке Shopify → Settings → Payments.' : 'Not ready: save working credentials below. / Не готово: сохраните ниже рабочие данные доступа.'}</p>
+<p><a class="Button Button--secondary" href="https://${esc(view.shop)}/services/payments_partners/gateways/${esc(view.apiKey)}/settings">Return to Shopify / Вернуться в Shopify</a></p></div>
 <form method="POST" action="/settings?shop=${esc(shopParam)}">
 <input type="hidden" name="csrf" value="${esc(view.csrf)}">
-<div class="Card"><h2>Gateway</h2><div class="Field"><label for="gateway">Gateway</label><select id="gateway" name="gateway">
+<div class="Card"><h2>Gateway / Платёжная система</h2><div class="Field"><label for="gateway">Gateway / Платёжная система</label><select id="gateway" name="gateway">
 <option value="robokassa"${gateway === 'robokassa' ? ' selected' : ''}>Robokassa (RU / KZ)</option>
 <option value="assist"${gateway === 'assist' ? ' selected' : ''}>Assist (RU / BY)</option></select></div>${urls}</div>
 <div class="Card"><h2>Robokassa</h2>
@@ -122,8 +122,8 @@ ${field('currency', 'Currency (RUB, USD, EUR, BYN, KZT)', gateway === 'assist' ?
 <div class="Field"><label><input type="checkbox" name="assistTestMode" value="1"${s?.gateway === 'assist' && s.testMode ? ' checked' : ''}> Test account (Assist's test host; every payment is a test payment)</label></div>
 </div>
 ${field('baseUrl', 'Gateway base URL (leave empty for production; the sandbox URL for tests)', value('baseUrl'))}
-<p><button class="Button" type="submit" name="action" value="save">Save and mark ready</button>
-<button class="Button Button--secondary" type="submit" name="action" value="check">Check credentials</button></p>
+<p><button class="Button" type="submit" name="action" value="save">Save and mark ready / Сохранить и отметить готовность</button>
+<button class="Button Button--secondary" type="submit" name="action" value="check">Check credentials / Проверить данные</button></p>
 </form>`,
   );
 }
