@@ -60,10 +60,29 @@ async function freePort(): Promise<number> {
   });
 }
 
-function wordpressZip(): string {
+/**
+ * WordPress 6.5.5 as the Playground build ships it: `src/wordpress/wp-6.5.zip` holds the PHP (and a few scripts) and
+ * `public/wp-6.5/` the static files the Playground serves from its own host (jQuery, `wp-includes/js/dist/*`, CSS,
+ * images) — 1,832 files; `wordpress-remote-asset-paths` lists the 1,722 the zip left out. Both come from the same npm
+ * tarball (its sha512 is checked by npm against package-lock.json), and together they are the complete WordPress that
+ * a browser needs (the Checkout block renders from them).
+ */
+function wordpressBuild(): { zip: string; statics: string } {
   const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@wp-playground/wordpress-builds/package.json');
-  return join(dirname(pkg), 'src', 'wordpress', 'wp-6.5.zip');
+  const root = dirname(require.resolve('@wp-playground/wordpress-builds/package.json'));
+  return { zip: join(root, 'src', 'wordpress', 'wp-6.5.zip'), statics: join(root, 'public', 'wp-6.5') };
+}
+
+/** Every path the zip left out must be in the static folder: a partial WordPress fails here, not in a browser. */
+function copyStatics(statics: string, dir: string): void {
+  const list = join(statics, 'wordpress-remote-asset-paths');
+  if (!existsSync(list))
+    throw new Error(`WordPress static files not found at ${statics} (@wp-playground/wordpress-builds@0.9.19)`);
+  const missing = readFileSync(list, 'utf8')
+    .split('\n')
+    .filter((path) => path !== '' && !existsSync(join(statics, path)));
+  if (missing.length > 0) throw new Error(`WordPress static files incomplete: ${missing.slice(0, 5).join(', ')}…`);
+  cpSync(statics, dir, { recursive: true, filter: (src) => !src.endsWith('wordpress-remote-asset-paths') });
 }
 
 function phpString(value: string): string {
@@ -209,10 +228,12 @@ export async function startWooCommerce(options: WooSiteOptions): Promise<WooSite
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'kassa-wc-'));
-  const database = `kassa_wc_${randomBytes(5).toString('hex')}`;
+  const database = `w_wc_${randomBytes(5).toString('hex')}`;
   const admin = { user: 'admin', password: `pw-${randomBytes(6).toString('hex')}` };
 
-  await run('unzip', ['-q', '-o', wordpressZip(), '-d', dir]);
+  const wordpress = wordpressBuild();
+  await run('unzip', ['-q', '-o', wordpress.zip, '-d', dir]);
+  copyStatics(wordpress.statics, dir);
   // The Playground build's SQLite drop-in and config are replaced by a MariaDB install.
   rmSync(join(dir, 'wp-content', 'db.php'), { force: true });
   rmSync(join(dir, 'wp-content', 'database'), { recursive: true, force: true });

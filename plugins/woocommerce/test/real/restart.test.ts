@@ -17,7 +17,7 @@ import { blockCheckout, gatewaySettings, openPayLink, SECRET, startWorld, type W
 
 const PACKAGE = join(import.meta.dirname, '..', '..');
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
-const database = `kassa_wc_restart_${randomBytes(4).toString('hex')}`;
+const database = `w_wc_restart_${randomBytes(4).toString('hex')}`;
 let world: World;
 let child: ChildProcess | undefined;
 
