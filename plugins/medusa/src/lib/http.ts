@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 
 /**
@@ -60,4 +61,28 @@ export function fillTemplate(template: string, values: Record<string, string | n
   return template.replace(/\{(cart_id|order_id|inv_id)\}/g, (_, key: string) =>
     encodeURIComponent(String(values[key] ?? '')),
   );
+}
+
+/**
+ * A callback whose body Medusa's parser left unread (`bodyParser: false` in middlewares.ts) as a web Request over the
+ * raw stream: core reads it itself, bounded, and answers every bad body (not a form, too large, not UTF-8) with its
+ * fixed 4xx, instead of Medusa's parser answering first with its own.
+ */
+export function toStreamingWebRequest(req: MedusaRequest): Request {
+  const method = req.method.toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return toWebRequest(req);
+  const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
+  if (raw !== undefined) return toWebRequest(req);
+  const url = `http://medusa.local${req.originalUrl ?? req.url}`;
+  const headers = new Headers();
+  const contentType = req.headers['content-type'];
+  if (typeof contentType === 'string') headers.set('content-type', contentType);
+  const body = Readable.toWeb(req as unknown as Readable) as unknown as ReadableStream<Uint8Array>;
+  return new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
+}
+
+/** `rawParameters` for a route whose body is unread: undefined when the body is over `MAX_RAW_BODY_BYTES`. */
+export async function readParameters(req: MedusaRequest): Promise<string | undefined> {
+  if (req.method.toUpperCase() !== 'POST') return rawParameters(req);
+  return readRawBody(req);
 }

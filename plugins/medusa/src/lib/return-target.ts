@@ -3,7 +3,7 @@ import { invIdOf } from '@kassa/core/robokassa';
 import type { MedusaContainer } from '@medusajs/framework/types';
 import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import type { QueryLike } from './cart-query';
-import { readMedusaState } from './settle';
+import { readInvoiceState } from './settle';
 
 /** Cart and order of an invoice, for the storefront URL the buyer is sent to. */
 export async function cartAndOrder(
@@ -11,6 +11,6 @@ export async function cartAndOrder(
   record: PaymentRecord | undefined,
 ): Promise<{ cart_id?: string | undefined; order_id?: string | undefined; inv_id?: number | undefined }> {
   if (!record) return {};
-  const state = await readMedusaState(container.resolve<QueryLike>(ContainerRegistrationKeys.QUERY), record.reference);
-  return { cart_id: state?.cartId, order_id: state?.orderId, inv_id: invIdOf(record) };
+  const state = await readInvoiceState(container.resolve<QueryLike>(ContainerRegistrationKeys.QUERY), record);
+  return { cart_id: state.cartId, order_id: state.orderId, inv_id: invIdOf(record) };
 }

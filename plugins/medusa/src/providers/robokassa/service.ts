@@ -20,6 +20,7 @@ import { parsePluginOptions, type RobokassaPluginOptions } from '../../lib/optio
 import { paymentRequest, refundReceipt, SESSION_STATUS } from '../../lib/payment-request';
 import { invoiceKey } from '../../lib/record-view';
 import { parseSessionData, sessionData, sessionView } from '../../lib/session-data';
+import { CART_ID, SETTLED_BY } from '../../lib/settled-by';
 import { type KnexLike, medusaLedger, robokassaGatewayFor } from '../../modules/robokassa/service';
 
 interface Cradle extends Record<string, unknown> {
@@ -71,6 +72,7 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
       const isTest = this.settings.robokassa.testMode;
       const request = await paymentRequest(this.settings, this.#query, { reference, amount, isTest, data: input.data });
       const issued = await issuePayment(this.deps, request);
+      await this.#rememberCart(issued.record, reference);
       return { id: issued.record.invoiceId, data: { ...sessionData(issued, request) } };
     });
   }
@@ -85,7 +87,9 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
       const request = await paymentRequest(this.settings, this.#query, {
         ...{ reference: session.session_id, amount, isTest, data: input.data },
       });
-      return { status: 'pending', data: { ...sessionData(await reissuePayment(this.deps, record, request), request) } };
+      const issued = await reissuePayment(this.deps, record, request);
+      if (issued.record.invoiceId !== record.invoiceId) await this.#rememberCart(issued.record, session.session_id);
+      return { status: 'pending', data: { ...sessionData(issued, request) } };
     });
   }
 
@@ -120,8 +124,20 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
     return this.#withRecord(input.data, (record) => capturePayment(this.deps, record));
   }
 
+  /**
+   * Releases a hold or closes a pending invoice. On an invoice that is already paid this is Medusa compensating a
+   * failed workflow step (e.g. the losing instance of two settling one cart): the money stays where it is — the
+   * winning order holds it, or the settle step made it a surplus to refund — so this answers with the record as it is
+   * instead of failing the compensation.
+   */
   async cancelPayment(input: M.CancelPaymentInput): Promise<M.CancelPaymentOutput> {
-    return this.#withRecord(input.data, (record) => cancelPayment(this.deps, record));
+    return this.#withRecord(input.data, async (record) => {
+      if (record.state === 'pending' || record.state === 'held') return cancelPayment(this.deps, record);
+      if (record.state !== 'cancelled' && record.state !== 'failed') {
+        this.log.warn('CANCEL_ON_PAID_IGNORED', { invoiceId: record.invoiceId, state: record.state });
+      }
+      return record;
+    });
   }
 
   /** Exact kopecks from Medusa's BigNumber (never a float); written ahead in the ledger, then sent. */
@@ -148,9 +164,38 @@ export class RobokassaProviderService extends AbstractPaymentProvider<Record<str
     return { action: 'not_supported' };
   }
 
+  /**
+   * The invoice's cart, kept in its ledger details: Medusa deletes a superseded payment session for good, and a
+   * payment still arriving on its invoice must find the cart to complete it or to know it is paid (lib/settle.ts).
+   */
+  async #rememberCart(record: PaymentRecord, sessionId: string): Promise<void> {
+    const query = this.#query();
+    if (!query) return;
+    const { data } = await query.graph({
+      entity: 'payment_session',
+      fields: ['id', 'payment_collection.cart.id'],
+      filters: { id: sessionId },
+    });
+    const cartId = (data[0] as { payment_collection?: { cart?: { id?: unknown } | null } | null } | undefined)
+      ?.payment_collection?.cart?.id;
+    if (typeof cartId !== 'string' || cartId === '') return;
+    await this.deps.ledger.transition({
+      gateway: record.gateway,
+      invoiceId: record.invoiceId,
+      from: ['pending'],
+      to: 'pending',
+      source: 'reissue',
+      patch: { details: { [CART_ID]: cartId } },
+    });
+  }
+
   async #record(invId: number): Promise<PaymentRecord> {
     const record = await this.deps.ledger.find(invoiceKey(invId));
     if (!record) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Robokassa invoice ${invId} is not in the ledger`);
+    // This session's invoice was superseded by an earlier one the buyer paid (two tabs): the settle step cancelled it
+    // with `settledBy`, and the session now stands for the paid invoice (lib/settle.ts `adoptSession`).
+    const by = record.state === 'cancelled' ? record.details[SETTLED_BY] : undefined;
+    if (by !== undefined) return (await this.deps.ledger.find(invoiceKey(by))) ?? record;
     return record;
   }
 

@@ -1,5 +1,6 @@
+import { FIXED_BODIES } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
-import { fillTemplate, rawParameters } from '../../../lib/http';
+import { fillTemplate, readParameters } from '../../../lib/http';
 import { invoiceKey } from '../../../lib/record-view';
 import { cartAndOrder } from '../../../lib/return-target';
 import { robokassaModule } from '../../../lib/scope';
@@ -13,7 +14,12 @@ async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const robokassa = robokassaModule(req.scope);
   const { medusa } = robokassa.settings();
   const find = (invoiceId: string) => robokassa.ledger.find(invoiceKey(invoiceId));
-  const hint = await robokassa.gateway().readReturn(rawParameters(req), 'fail', find);
+  const text = await readParameters(req);
+  if (text === undefined) {
+    res.status(413).type('text/plain').send(FIXED_BODIES[413]);
+    return;
+  }
+  const hint = await robokassa.gateway().readReturn(text, 'fail', find);
   const target = await cartAndOrder(req.scope, hint.ok ? await find(hint.invoiceId) : undefined);
   if (!medusa.storefront) {
     res.status(200).type('text/plain').send('Payment was not completed. Return to the shop to try again.');

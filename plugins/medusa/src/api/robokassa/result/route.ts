@@ -1,6 +1,6 @@
 import { handleNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
-import { sendWebResponse, toWebRequest } from '../../../lib/http';
+import { sendWebResponse, toStreamingWebRequest } from '../../../lib/http';
 import { robokassaModule } from '../../../lib/scope';
 import { settleStep } from '../../../lib/settle';
 
@@ -8,12 +8,14 @@ import { settleStep } from '../../../lib/settle';
  * ResultURL (paste into the cabinet as `https://<medusa>/robokassa/result`, GET or POST): core's exactly-once
  * notification use case. It verifies the Password #2 signature and the amount against the ledger and moves the
  * invoice to `paid` exactly once; Medusa then completes the cart (also when the buyer never comes back), and only
- * then does Robokassa get `OK{InvId}`. Bad input gets a fixed 400 body and changes nothing; a failure while creating
- * the order gets 500 so Robokassa retries.
+ * then does Robokassa get `OK{InvId}`. A genuine payment on a superseded or expired invoice is accepted too (it makes
+ * the order if the cart is still open, else it is a surplus core refunds or lists). Medusa's body parser is off for
+ * this route: core reads the raw body, so every bad request gets a fixed 4xx body and changes nothing; a failure
+ * while creating the order gets 500 so Robokassa retries.
  */
 async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const robokassa = robokassaModule(req.scope);
-  const response = await handleNotification(toWebRequest(req), {
+  const response = await handleNotification(toStreamingWebRequest(req), {
     gateway: robokassa.gateway(),
     ledger: robokassa.ledger,
     logger: robokassa.log(),

@@ -1,10 +1,10 @@
-import { type PaymentRecord, refreshPayment } from '@kassa/core';
+import { FIXED_BODIES, type PaymentRecord, refreshPayment, settleRecord } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
-import { fillTemplate, rawParameters } from '../../../lib/http';
+import { fillTemplate, readParameters } from '../../../lib/http';
 import { invoiceKey } from '../../../lib/record-view';
 import { cartAndOrder } from '../../../lib/return-target';
 import { robokassaModule } from '../../../lib/scope';
-import { ensureSettledInMedusa, settleStep } from '../../../lib/settle';
+import { settleStep } from '../../../lib/settle';
 
 /**
  * SuccessURL (`https://<medusa>/robokassa/success`). The redirect proves nothing about money, but its Password #1
@@ -18,19 +18,24 @@ async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const { ledger } = robokassa;
   const log = robokassa.log();
   let record: PaymentRecord | undefined;
-  const read = await robokassa.gateway().readReturn(rawParameters(req), 'success', async (invoiceId) => {
+  const text = await readParameters(req);
+  if (text === undefined) {
+    res.status(413).type('text/plain').send(FIXED_BODIES[413]);
+    return;
+  }
+  const read = await robokassa.gateway().readReturn(text, 'success', async (invoiceId) => {
     record = await ledger.find(invoiceKey(invoiceId));
     return record;
   });
   if (!read.ok || !record) {
     log.warn('SUCCESS_URL_REJECTED', { known: Boolean(record), reason: read.ok ? 'unknown_invoice' : read.detail });
-    res.status(400).type('text/plain').send('bad request');
+    res.status(400).type('text/plain').send(FIXED_BODIES[400]);
     return;
   }
   const deps = { gateway: robokassa.gateway(), ledger, logger: log, onSettled: settleStep(req.scope) };
   try {
     if (record.state === 'pending') record = (await refreshPayment(deps, record, 'return')).record;
-    else if (record.state === 'paid' || record.state === 'held') await ensureSettledInMedusa(req.scope, record);
+    else if (record.state === 'paid' || record.state === 'held') record = await settleRecord(deps, record, 'return');
   } catch (error) {
     log.warn('SUCCESS_URL_SETTLE_FAILED', { invoiceId: record.invoiceId, error });
   }
