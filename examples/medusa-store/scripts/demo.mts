@@ -38,6 +38,15 @@ const merchant = {
   algorithm: 'sha256' as const,
 };
 
+/** The demo Assist merchant (a test merchant on the sandbox): the sandbox and the Assist provider agree on it. */
+const assistMerchant = {
+  merchantId: '100500',
+  secretWord: 'demo-assist-secret',
+  login: 'demo_assist',
+  password: 'demo-assist-password',
+  checkvalueMode: 'semicolon' as const,
+};
+
 /** Title of the key src/scripts/seed.ts creates (Medusa's migrations add another key for its default channel). */
 const STOREFRONT_KEY_TITLE = 'Kassa storefront';
 
@@ -167,9 +176,18 @@ async function main(): Promise<void> {
         failUrl: `${medusaUrl}/robokassa/fail`,
       },
     ],
+    assistMerchants: [
+      {
+        ...assistMerchant,
+        name: 'Kassa demo shop',
+        notifyUrl: `${medusaUrl}/assist/notification`,
+        returnUrlOk: `${medusaUrl}/assist/return/ok`,
+        returnUrlNo: `${medusaUrl}/assist/return/no`,
+      },
+    ],
   });
   cleanups.push(() => sandbox.stop());
-  log(`Robokassa sandbox on ${sandbox.url} (dashboard ${sandbox.endpoints.dashboard})`);
+  log(`sandbox (Robokassa and Assist) on ${sandbox.url} (dashboard ${sandbox.endpoints.dashboard})`);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -193,6 +211,12 @@ async function main(): Promise<void> {
     ROBOKASSA_PASSWORD3: merchant.password3,
     ROBOKASSA_ALGORITHM: merchant.algorithm,
     ROBOKASSA_BASE_URL: sandbox.url,
+    ASSIST_MERCHANT_ID: assistMerchant.merchantId,
+    ASSIST_SECRET_WORD: assistMerchant.secretWord,
+    ASSIST_LOGIN: assistMerchant.login,
+    ASSIST_PASSWORD: assistMerchant.password,
+    ASSIST_CHECKVALUE_MODE: assistMerchant.checkvalueMode,
+    ASSIST_BASE_URL: sandbox.url,
   };
 
   log('running migrations (about 20 s the first time)');
@@ -223,6 +247,7 @@ async function main(): Promise<void> {
     publishableKey: await publishableKey(databaseUrl),
     port: settings.storefrontPort,
     host: settings.host,
+    providers: { robokassa: 'pp_robokassa_robokassa', assist: 'pp_assist_assist' },
   });
   cleanups.push(() => storefront.close());
 
@@ -232,9 +257,10 @@ async function main(): Promise<void> {
     Storefront   ${storefrontUrl}
     Admin        ${medusaUrl}/app   (login ${settings.admin.email} / ${settings.admin.password})
                  Settings → Robokassa shows the URLs for the cabinet and checks the credentials.
-    Sandbox      ${sandbox.endpoints.dashboard}   (the Robokassa payment page and its log)
+    Sandbox      ${sandbox.endpoints.dashboard}   (the Robokassa and Assist pages and their log)
 
-  Buy the samovar, pick a way to pay, press «Оплатить» on the sandbox page, and the order appears.
+  Buy the samovar, pick Robokassa or Assist and a way to pay, press «Оплатить» on the sandbox page, and the order
+  appears. Delete examples/medusa-store/.kassa to start from scratch.
   Ctrl+C stops everything.
 `);
 }

@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Medusa from '@medusajs/js-sdk';
-import { esc, FAVICON_SVG, page, rub } from './html.mts';
+import { esc, FAVICON_SVG, page } from './html.mts';
+import { type Lang, money, pickLang, WORDS, type Words } from './i18n.mts';
 
 /**
- * A deliberately small storefront: server-rendered pages over Medusa's Store API through `@medusajs/js-sdk`.
- * Checkout offers Robokassa with the method catalog (card, SBP, wallets…), sends the buyer to Robokassa with the
- * signed form the plugin put in the payment session, and shows the order when the buyer comes back.
- * Nothing it sends decides an amount: the plugin reads the cart on the server.
+ * A deliberately small storefront: server-rendered pages over Medusa's Store API through `@medusajs/js-sdk`, in
+ * Russian and English. The buyer puts products in a cart (one line per product, the quantity changed on the cart
+ * page), picks a gateway and a method at checkout (Robokassa with its method catalog, or Assist: card / SBP), and is
+ * sent to the gateway with the signed form the plugin put in the payment session. Every way back — after paying,
+ * the browser's Back button, a reloaded page, a form sent twice, «вернуться в магазин» — lands on the order's
+ * confirmation or on a page that says what to do next. Nothing it sends decides an amount: the plugin reads the
+ * cart on the server.
  */
 
 export interface StorefrontOptions {
@@ -15,7 +19,10 @@ export interface StorefrontOptions {
   publishableKey: string;
   port?: number;
   host?: string;
-  providerId?: string;
+  /** Provider ids, as Medusa registers them from medusa-config (`pp_{identifier}_{id}`). */
+  providers?: { robokassa?: string; assist?: string };
+  /** How many times the «waiting for payment» page refreshes itself (every 2 s) before it stops and offers to pay again. */
+  waitRefreshes?: number;
 }
 
 export interface Storefront {
@@ -29,6 +36,14 @@ interface Method {
   groupDescription: string;
 }
 
+type Gateway = 'robokassa' | 'assist';
+
+/** A method the buyer picks: `robokassa:SBPPSR`, `assist:card`… (remembered in a cookie for the next attempt). */
+interface Choice {
+  gateway: Gateway;
+  method?: string;
+}
+
 const DEMO_BUYER = {
   email: 'buyer@example.com',
   first_name: 'Иван',
@@ -39,6 +54,8 @@ const DEMO_BUYER = {
   country_code: 'ru',
   phone: '+79990000000',
 };
+
+const ASSIST_METHODS = ['card', 'sbp'] as const;
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
@@ -51,24 +68,32 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(html);
+function cookies(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
 }
 
-function redirect(res: ServerResponse, location: string, cookie?: string): void {
-  res.writeHead(303, { location, ...(cookie ? { 'set-cookie': cookie } : {}) });
-  res.end();
+function parseChoice(text: string | null | undefined): Choice | undefined {
+  const [gateway, method] = (text ?? '').split(':', 2);
+  if (gateway !== 'robokassa' && gateway !== 'assist') return undefined;
+  const clean = method && /^[A-Za-z0-9_]{1,40}$/.test(method) ? method : undefined;
+  return { gateway, ...(clean ? { method: clean } : {}) };
 }
 
-function cartCookie(req: IncomingMessage): string | undefined {
-  const match = /(?:^|;\s*)cart_id=([^;]+)/.exec(req.headers.cookie ?? '');
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
-}
+const cookie = (name: string, value: string) =>
+  `${name}=${encodeURIComponent(value)}; Path=/; SameSite=Lax; HttpOnly; Max-Age=2592000`;
 
 export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {
   const sdk = new Medusa({ baseUrl: options.medusaUrl, publishableKey: options.publishableKey });
-  const providerId = options.providerId ?? 'pp_robokassa_robokassa';
+  const providers: Record<Gateway, string | undefined> = {
+    robokassa: options.providers?.robokassa ?? 'pp_robokassa_robokassa',
+    assist: options.providers?.assist,
+  };
+  const waitRefreshes = options.waitRefreshes ?? 15;
   let regionId: string | undefined;
 
   const region = async (): Promise<string> => {
@@ -81,7 +106,47 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     return regionId;
   };
 
-  const home = async (res: ServerResponse) => {
+  /** One request's context: the language, its words, the cookies, and how to answer. */
+  const context = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const jar = cookies(req);
+    const lang = pickLang(url.searchParams.get('lang'), jar.lang, req.headers['accept-language']);
+    const t = WORDS[lang];
+    const other = new URL(url);
+    other.searchParams.set('lang', lang === 'ru' ? 'en' : 'ru');
+    const setCookies: string[] = [];
+    if (url.searchParams.get('lang') === lang) setCookies.push(cookie('lang', lang));
+    const send = (status: number, title: string, body: string) => {
+      res.writeHead(status, {
+        'content-type': 'text/html; charset=utf-8',
+        // Never from a cache: Back and reload must ask the server where the order stands.
+        'cache-control': 'no-store',
+        ...(setCookies.length ? { 'set-cookie': setCookies } : {}),
+      });
+      res.end(page(title, body, { lang, switchTo: `${other.pathname}${other.search}`, cartLabel: t.cart }));
+    };
+    const redirect = (location: string, extra: string[] = []) => {
+      const all = [...setCookies, ...extra];
+      res.writeHead(303, { location, 'cache-control': 'no-store', ...(all.length ? { 'set-cookie': all } : {}) });
+      res.end();
+    };
+    return { jar, lang, t, send, redirect };
+  };
+  type Ctx = ReturnType<typeof context>;
+
+  const cartOf = async (cartId: string | undefined) => {
+    if (!cartId) return undefined;
+    const { cart } = await sdk.store.cart
+      .retrieve(cartId, {
+        fields:
+          'id,email,total,item_total,shipping_total,completed_at,*items,*shipping_methods,*payment_collection,*payment_collection.payment_sessions',
+      })
+      .catch(() => ({ cart: undefined }));
+    return cart;
+  };
+
+  const confirmedUrl = (cartId: string, extra = '') => `/order/confirmed?cart_id=${encodeURIComponent(cartId)}${extra}`;
+
+  const home = async (ctx: Ctx) => {
     const { products } = await sdk.store.product.list({
       region_id: await region(),
       fields: 'id,title,description,*variants,*variants.calculated_price',
@@ -90,38 +155,75 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       .map((p) => {
         const v = p.variants?.[0];
         const price = v?.calculated_price?.calculated_amount;
-        return `<div class="card"><div class="row"><strong>${esc(p.title)}</strong><span>${price === undefined || price === null ? '' : rub(price)}</span></div>
+        return `<div class="card"><div class="row"><strong>${esc(p.title)}</strong><span>${price === undefined || price === null ? '' : esc(money(price, ctx.lang))}</span></div>
           <p class="muted">${esc(p.description)}</p>
           <form method="post" action="/cart/add"><input type="hidden" name="variant_id" value="${esc(v?.id)}">
-          <button type="submit" data-test="buy">Купить</button></form></div>`;
+          <button type="submit" data-test="buy">${esc(ctx.t.buy)}</button></form></div>`;
       })
       .join('');
-    send(res, 200, page('Каталог', `<h1>Каталог</h1>${cards}`));
+    ctx.send(200, ctx.t.catalog, `<h1>${esc(ctx.t.catalog)}</h1>${cards}`);
   };
 
-  const addToCart = async (req: IncomingMessage, res: ServerResponse) => {
+  /**
+   * «Купить» puts the product in the cart once: pressing it again (or resending the form) does not add a second
+   * one. The quantity is changed on the cart page.
+   */
+  const addToCart = async (req: IncomingMessage, ctx: Ctx) => {
     const form = await readForm(req);
     const variantId = form.get('variant_id') ?? '';
-    let cartId = cartCookie(req);
-    if (cartId) {
-      const { cart } = await sdk.store.cart
-        .retrieve(cartId, { fields: 'id,completed_at' })
-        .catch(() => ({ cart: null }));
-      if (!cart || cart.completed_at) cartId = undefined;
+    let cart = await cartOf(ctx.jar.cart_id);
+    if (!cart || cart.completed_at) {
+      cart = (await sdk.store.cart.create({ region_id: await region() })).cart;
     }
-    if (!cartId) {
-      const { cart } = await sdk.store.cart.create({ region_id: await region() });
-      cartId = cart.id;
+    if (!(cart.items ?? []).some((i) => i.variant_id === variantId)) {
+      await sdk.store.cart.createLineItem(cart.id, { variant_id: variantId, quantity: 1 });
     }
-    await sdk.store.cart.createLineItem(cartId, { variant_id: variantId, quantity: 1 });
-    redirect(
-      res,
-      `/checkout?cart_id=${encodeURIComponent(cartId)}`,
-      `cart_id=${cartId}; Path=/; SameSite=Lax; HttpOnly`,
+    ctx.redirect('/cart', [`cart_id=${cart.id}; Path=/; SameSite=Lax; HttpOnly`]);
+  };
+
+  const cartPage = async (ctx: Ctx) => {
+    const cart = await cartOf(ctx.jar.cart_id);
+    if (cart?.completed_at) return ctx.redirect(confirmedUrl(cart.id));
+    const items = cart?.items ?? [];
+    if (!cart || items.length === 0) {
+      return ctx.send(
+        200,
+        ctx.t.cart,
+        `<h1>${esc(ctx.t.cart)}</h1><p>${esc(ctx.t.cartEmpty)}</p><p><a href="/">${esc(ctx.t.backToCatalog)}</a></p>`,
+      );
+    }
+    const rows = items
+      .map(
+        (i) => `<tr><td>${esc(i.product_title)}</td><td><form method="post" action="/cart/line">
+          <input type="hidden" name="line_id" value="${esc(i.id)}">
+          <label>${esc(ctx.t.quantity)} <input type="number" name="quantity" min="0" max="99" value="${esc(i.quantity)}" data-test="quantity"></label>
+          <button type="submit" data-test="update-quantity">${esc(ctx.t.update)}</button></form></td>
+          <td>${esc(money(Number(i.total ?? 0), ctx.lang))}</td></tr>`,
+      )
+      .join('');
+    ctx.send(
+      200,
+      ctx.t.cart,
+      `<h1>${esc(ctx.t.cart)}</h1><div class="card"><table>${rows}
+      <tr><td><strong>${esc(ctx.t.subtotal)}</strong></td><td></td><td data-test="cart-subtotal"><strong>${esc(money(Number(cart.item_total ?? 0), ctx.lang))}</strong></td></tr></table></div>
+      <p><a class="button" href="/checkout?cart_id=${esc(encodeURIComponent(cart.id))}" data-test="to-checkout">${esc(ctx.t.toCheckout)}</a>
+      <a class="button secondary" href="/">${esc(ctx.t.backToCatalog)}</a></p>`,
     );
   };
 
-  const methodsFor = async (cartId: string): Promise<{ chooser: string; methods: Method[] }> => {
+  const updateLine = async (req: IncomingMessage, ctx: Ctx) => {
+    const form = await readForm(req);
+    const cart = await cartOf(ctx.jar.cart_id);
+    const line = (cart?.items ?? []).find((i) => i.id === form.get('line_id'));
+    const quantity = Number(form.get('quantity'));
+    if (cart && !cart.completed_at && line && Number.isInteger(quantity) && quantity >= 0 && quantity <= 99) {
+      if (quantity === 0) await sdk.store.cart.deleteLineItem(cart.id, line.id);
+      else if (quantity !== line.quantity) await sdk.store.cart.updateLineItem(cart.id, line.id, { quantity });
+    }
+    ctx.redirect('/cart');
+  };
+
+  const robokassaMethods = async (cartId: string): Promise<{ chooser: string; methods: Method[] }> => {
     try {
       return await sdk.client.fetch<{ chooser: string; methods: Method[] }>('/store/robokassa/methods', {
         query: { cart_id: cartId, lang: 'ru' },
@@ -131,114 +233,207 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     }
   };
 
-  const checkout = async (url: URL, res: ServerResponse) => {
-    const cartId = url.searchParams.get('cart_id') ?? '';
-    const { cart } = await sdk.store.cart.retrieve(cartId, {
-      fields: 'id,total,completed_at,*items,shipping_total,email',
-    });
-    if (cart.completed_at) {
-      redirect(res, `/order/confirmed?cart_id=${encodeURIComponent(cart.id)}`);
-      return;
+  /** Delivery is part of the total the buyer sees before paying: address and the courier are set on entering checkout. */
+  const readyForCheckout = async (cartId: string) => {
+    let cart = await cartOf(cartId);
+    if (!cart || cart.completed_at) return cart;
+    if ((cart.shipping_methods ?? []).length === 0) {
+      const { email: _e, ...address } = DEMO_BUYER;
+      await sdk.store.cart.update(cartId, { shipping_address: address, billing_address: address });
+      const { shipping_options } = await sdk.store.fulfillment.listCartOptions({ cart_id: cartId });
+      const option = shipping_options[0];
+      if (!option) throw new Error('No shipping option for this cart: run the seed');
+      await sdk.store.cart.addShippingMethod(cartId, { option_id: option.id });
+      cart = await cartOf(cartId);
     }
-    const catalog = await methodsFor(cart.id);
-    const failed = url.searchParams.get('payment') === 'failed';
-    const lines = (cart.items ?? [])
-      .map((i) => `<tr><td>${esc(i.product_title)} × ${esc(i.quantity)}</td><td>${rub(Number(i.total ?? 0))}</td></tr>`)
-      .join('');
-    const methods =
-      catalog.chooser === 'shop' && catalog.methods.length > 0
-        ? catalog.methods
+    return cart;
+  };
+
+  const checkout = async (url: URL, ctx: Ctx) => {
+    const cartId = url.searchParams.get('cart_id') ?? ctx.jar.cart_id ?? '';
+    const cart = await readyForCheckout(cartId);
+    if (!cart) return ctx.redirect('/cart');
+    if (cart.completed_at) return ctx.redirect(confirmedUrl(cart.id));
+    if ((cart.items ?? []).length === 0) return ctx.redirect('/cart');
+    const t = ctx.t;
+    // The last method this buyer chose comes back preselected (a cookie), else the first one.
+    const remembered = parseChoice(ctx.jar.pay_method);
+    const options: Array<{ value: string; label: string; group: Gateway }> = [];
+    if (providers.robokassa) {
+      const catalog = await robokassaMethods(cart.id);
+      if (catalog.chooser === 'shop' && catalog.methods.length > 0) {
+        for (const m of catalog.methods) {
+          options.push({
+            value: `robokassa:${m.incCurrLabel}`,
+            label: `${m.name} (${m.groupDescription})`,
+            group: 'robokassa',
+          });
+        }
+      } else {
+        options.push({ value: 'robokassa', label: t.methodOnGatewayPage, group: 'robokassa' });
+      }
+    }
+    if (providers.assist) {
+      options.push({ value: 'assist:card', label: t.assistCard, group: 'assist' });
+      options.push({ value: 'assist:sbp', label: t.assistSbp, group: 'assist' });
+    }
+    const rememberedValue = remembered
+      ? `${remembered.gateway}${remembered.method ? `:${remembered.method}` : ''}`
+      : '';
+    const checked = options.some((o) => o.value === rememberedValue) ? rememberedValue : options[0]?.value;
+    const groups = (['robokassa', 'assist'] as const)
+      .filter((g) => options.some((o) => o.group === g))
+      .map(
+        (g) =>
+          `<fieldset data-gateway="${g}"><strong>${esc(t[g])}</strong>${options
+            .filter((o) => o.group === g)
             .map(
-              (m, i) =>
-                `<label class="method"><input type="radio" name="inc_curr_label" value="${esc(m.incCurrLabel)}" ${i === 0 ? 'checked' : ''}> ${esc(m.name)} <span class="muted">(${esc(m.groupDescription)})</span></label>`,
+              (o) =>
+                `<label class="method"><input type="radio" name="method" value="${esc(o.value)}"${o.value === checked ? ' checked' : ''}> ${esc(o.label)}</label>`,
             )
-            .join('')
-        : '<p class="muted">Способ оплаты выбирается на странице Robokassa.</p>';
-    send(
-      res,
+            .join('')}</fieldset>`,
+      )
+      .join('');
+    const lines = (cart.items ?? [])
+      .map(
+        (i) =>
+          `<tr><td>${esc(i.product_title)} × ${esc(i.quantity)}</td><td>${esc(money(Number(i.total ?? 0), ctx.lang))}</td></tr>`,
+      )
+      .join('');
+    const total = money(Number(cart.total ?? 0), ctx.lang);
+    const returned = url.searchParams.has('payment');
+    ctx.send(
       200,
-      page(
-        'Оформление заказа',
-        `<h1>Оформление заказа</h1>
-        ${failed ? '<p class="error" data-test="payment-failed">Оплата не прошла. Можно попробовать ещё раз.</p>' : ''}
-        <div class="card"><table>${lines}<tr><td>Доставка (курьер)</td><td>${rub(300)}</td></tr></table></div>
-        <form method="post" action="/checkout/pay">
-          <input type="hidden" name="cart_id" value="${esc(cart.id)}">
-          <div class="card"><label>E-mail <input type="email" name="email" value="${esc(cart.email ?? DEMO_BUYER.email)}" required></label>
-          <p class="muted">Доставка: ${esc(DEMO_BUYER.city)}, ${esc(DEMO_BUYER.address_1)}</p></div>
-          <div class="card"><strong>Оплата через Robokassa</strong>${methods}</div>
-          <button type="submit" data-test="pay">Оплатить</button>
-        </form>`,
-      ),
+      t.checkout,
+      `<h1>${esc(t.checkout)}</h1>
+      ${returned ? `<p class="muted" data-test="payment-unfinished">${esc(t.unfinished)}</p>` : ''}
+      <div class="card"><table>${lines}<tr><td>${esc(t.shipping)}</td><td>${esc(money(Number(cart.shipping_total ?? 0), ctx.lang))}</td></tr>
+      <tr><td><strong>${esc(t.total)}</strong></td><td data-test="total"><strong>${esc(total)}</strong></td></tr></table></div>
+      <form method="post" action="/checkout/pay">
+        <input type="hidden" name="cart_id" value="${esc(cart.id)}">
+        <div class="card"><label>${esc(t.email)} <input type="email" name="email" value="${esc(cart.email ?? DEMO_BUYER.email)}" required></label>
+        <p class="muted">${esc(t.deliverTo)}: ${esc(DEMO_BUYER.city)}, ${esc(DEMO_BUYER.address_1)}</p></div>
+        <div class="card"><strong>${esc(t.payWith)}</strong>${groups}</div>
+        <button type="submit" data-test="pay">${esc(t.pay)} ${esc(total)}</button>
+      </form>`,
     );
   };
 
-  const pay = async (req: IncomingMessage, res: ServerResponse) => {
+  /**
+   * Creates the payment session and sends the buyer on with 303 to GET /checkout/go: a reload or a second press
+   * never re-posts this form, and a cart that is already paid goes to its confirmation.
+   */
+  const pay = async (req: IncomingMessage, ctx: Ctx) => {
     const form = await readForm(req);
     const cartId = form.get('cart_id') ?? '';
-    const email = form.get('email') || DEMO_BUYER.email;
-    const { email: _e, ...address } = DEMO_BUYER;
-    await sdk.store.cart.update(cartId, { email, shipping_address: address, billing_address: address });
-    const { shipping_options } = await sdk.store.fulfillment.listCartOptions({ cart_id: cartId });
-    const option = shipping_options[0];
-    if (!option) throw new Error('No shipping option for this cart: run the seed');
-    await sdk.store.cart.addShippingMethod(cartId, { option_id: option.id });
-    const { cart } = await sdk.store.cart.retrieve(cartId);
-    const label = form.get('inc_curr_label');
-    const { payment_collection } = await sdk.store.payment.initiatePaymentSession(cart, {
-      provider_id: providerId,
-      data: label ? { inc_curr_label: label } : {},
-    });
-    const session = payment_collection.payment_sessions?.find((s) => s.provider_id === providerId);
-    const data = session?.data as { form?: { action: string; fields: Array<{ name: string; value: string }> } };
-    if (!data?.form) throw new Error('The payment session has no Robokassa form');
-    const fields = data.form.fields
+    const cart = await readyForCheckout(cartId);
+    if (!cart) return ctx.redirect('/cart');
+    if (cart.completed_at) return ctx.redirect(confirmedUrl(cart.id));
+    const choice = parseChoice(form.get('method')) ?? { gateway: 'robokassa' };
+    const providerId = providers[choice.gateway];
+    if (!providerId) return ctx.redirect(`/checkout?cart_id=${encodeURIComponent(cart.id)}`);
+    const email = (form.get('email') || DEMO_BUYER.email).trim();
+    if (email !== cart.email) await sdk.store.cart.update(cart.id, { email });
+    const { cart: fresh } = await sdk.store.cart.retrieve(cart.id);
+    const data: Record<string, unknown> = { culture: ctx.lang };
+    if (choice.gateway === 'robokassa' && choice.method) data.inc_curr_label = choice.method;
+    if (choice.gateway === 'assist' && ASSIST_METHODS.includes(choice.method as (typeof ASSIST_METHODS)[number])) {
+      data.method = choice.method;
+    }
+    await sdk.store.payment.initiatePaymentSession(fresh, { provider_id: providerId, data });
+    const remembered = `${choice.gateway}${choice.method ? `:${choice.method}` : ''}`;
+    ctx.redirect(`/checkout/go?cart_id=${encodeURIComponent(cart.id)}`, [cookie('pay_method', remembered)]);
+  };
+
+  /**
+   * The auto-submitted form to the gateway. Only a fresh navigation submits it: coming back to it with Back (after
+   * paying, or from the gateway's page) or reloading it goes to the order's status instead of sending the buyer to
+   * an invoice that may be paid already (Robokassa's error 40).
+   */
+  const go = async (url: URL, ctx: Ctx) => {
+    const cart = await cartOf(url.searchParams.get('cart_id') ?? '');
+    if (!cart) return ctx.redirect('/cart');
+    if (cart.completed_at) return ctx.redirect(confirmedUrl(cart.id));
+    const known = new Set(Object.values(providers).filter(Boolean));
+    const session = (cart.payment_collection?.payment_sessions ?? []).find(
+      (s) => known.has(s.provider_id) && s.status === 'pending',
+    );
+    const form = (session?.data as { form?: { action: string; fields: Array<{ name: string; value: string }> } })?.form;
+    if (!form) return ctx.redirect(`/checkout?cart_id=${encodeURIComponent(cart.id)}`);
+    const fields = form.fields
       .map((f) => `<input type="hidden" name="${esc(f.name)}" value="${esc(f.value)}">`)
       .join('');
-    // A POST form rather than the GET link: the receipt makes URLs long.
-    send(
-      res,
+    const status = confirmedUrl(cart.id);
+    // A POST form rather than the GET link: a receipt makes URLs long.
+    ctx.send(
       200,
-      page(
-        'Переход к оплате',
-        `<p>Переходим на страницу Robokassa…</p>
-        <form id="robokassa" method="post" action="${esc(data.form.action)}">${fields}
-        <button type="submit" data-test="go-to-robokassa">Перейти к оплате</button></form>
-        <script>document.getElementById('robokassa').submit()</script>`,
-      ),
+      ctx.t.toPayment,
+      `<p>${esc(ctx.t.goingToPay)}</p>
+      <form id="gateway" method="post" action="${esc(form.action)}">${fields}
+      <button type="submit" data-test="go-to-gateway">${esc(ctx.t.goToPayment)}</button></form>
+      <script>
+        (function () {
+          var nav = performance.getEntriesByType('navigation')[0];
+          if (nav && nav.type !== 'navigate') { location.replace(${JSON.stringify(status)}); return; }
+          window.addEventListener('pageshow', function (e) { if (e.persisted) location.replace(${JSON.stringify(status)}); });
+          document.getElementById('gateway').submit();
+        })();
+      </script>`,
     );
   };
 
-  const confirmed = async (url: URL, res: ServerResponse) => {
+  const confirmed = async (url: URL, ctx: Ctx) => {
+    const t = ctx.t;
     const cartId = url.searchParams.get('cart_id') ?? '';
+    const invId = /^\d{1,20}$/.test(url.searchParams.get('inv_id') ?? '') ? url.searchParams.get('inv_id') : null;
     let orderId = url.searchParams.get('order_id') || undefined;
-    if (!orderId) {
-      // ResultURL usually created the order already; completing again returns it (Medusa's completion is idempotent).
+    if (!orderId && cartId) {
+      // The notification usually created the order already; completing again returns it (Medusa's completion is
+      // idempotent), and for a payment whose notification is late it asks the gateway.
       const result = await sdk.store.cart.complete(cartId).catch(() => undefined);
       if (result?.type === 'order') orderId = result.order.id;
     }
     if (!orderId) {
-      send(
-        res,
+      const n = Math.max(0, Number.parseInt(url.searchParams.get('n') ?? '0', 10) || 0);
+      const next = `${confirmedUrl(cartId)}${invId ? `&inv_id=${invId}` : ''}`;
+      const actions = `<p><a class="button" href="${esc(next)}" data-test="check-again">${esc(t.checkAgain)}</a>
+        <a class="button secondary" href="/checkout?cart_id=${esc(encodeURIComponent(cartId))}" data-test="pay-again">${esc(t.payAgain)}</a></p>`;
+      if (n >= waitRefreshes) {
+        return ctx.send(
+          200,
+          t.stoppedTitle,
+          `<h1 data-test="payment-not-confirmed">${esc(t.stoppedTitle)}</h1><p>${esc(t.stoppedText)}</p>${actions}`,
+        );
+      }
+      return ctx.send(
         200,
-        page(
-          'Платёж обрабатывается',
-          `<meta http-equiv="refresh" content="2"><h1>Платёж обрабатывается</h1><p class="muted">Ждём подтверждения от Robokassa…</p>`,
-        ),
+        t.waitingTitle,
+        `<meta http-equiv="refresh" content="2;url=${esc(`${next}&n=${n + 1}`)}"><h1 data-test="payment-waiting">${esc(t.waitingTitle)}</h1>
+        <p class="muted">${esc(t.waitingText)}</p>${actions}`,
       );
-      return;
     }
     const { order } = await sdk.store.order.retrieve(orderId, { fields: 'id,display_id,total,email,*items' });
     const items = (order.items ?? []).map((i) => `<li>${esc(i.product_title)} × ${esc(i.quantity)}</li>`).join('');
-    send(
-      res,
+    ctx.send(
       200,
-      page(
-        'Заказ оформлен',
-        `<h1 class="ok" data-test="order-confirmed">Спасибо! Заказ №${esc(order.display_id)} оплачен</h1>
-        <div class="card"><ul>${items}</ul><p>Итого: <strong>${rub(Number(order.total))}</strong></p>
-        <p class="muted">Заказ ${esc(order.id)} · ${esc(order.email)}</p></div><p><a href="/">Вернуться в каталог</a></p>`,
-      ),
+      t.orderPaid(String(order.display_id)),
+      `<h1 class="ok" data-test="order-confirmed">${esc(t.orderPaid(String(order.display_id)))}</h1>
+      <div class="card"><ul>${items}</ul><p>${esc(t.total)}: <strong>${esc(money(Number(order.total), ctx.lang))}</strong></p>
+      ${invId ? `<p>${esc(t.paymentNumber)}: <strong data-test="payment-number">${esc(invId)}</strong></p>` : ''}
+      <p class="muted">${esc(order.email)}</p></div><p><a href="/">${esc(t.backToCatalog)}</a></p>`,
+    );
+  };
+
+  /** A failure is a page with the next step (the cart is kept), never a bare «something went wrong». */
+  const failure = (ctx: Ctx, url: URL) => {
+    const cartId = url.searchParams.get('cart_id') ?? ctx.jar.cart_id ?? '';
+    const t: Words = ctx.t;
+    ctx.send(
+      500,
+      t.errorTitle,
+      `<h1 class="error" data-test="error">${esc(t.errorTitle)}</h1><p>${esc(t.errorText)}</p><p>${esc(t.errorNext)}</p>
+      <p>${cartId ? `<a class="button" href="${esc(confirmedUrl(cartId))}">${esc(t.checkOrder)}</a>` : ''}
+      <a class="button secondary" href="/checkout?cart_id=${esc(encodeURIComponent(cartId))}">${esc(t.backToCheckout)}</a></p>`,
     );
   };
 
@@ -250,25 +445,29 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       res.end(FAVICON_SVG);
       return;
     }
-    const handler =
-      route === 'GET /'
-        ? () => home(res)
-        : route === 'POST /cart/add'
-          ? () => addToCart(req, res)
-          : route === 'GET /checkout'
-            ? () => checkout(url, res)
-            : route === 'POST /checkout/pay'
-              ? () => pay(req, res)
-              : route === 'GET /order/confirmed'
-                ? () => confirmed(url, res)
-                : undefined;
+    const ctx = context(req, res, url);
+    const routes: Record<string, () => Promise<void>> = {
+      'GET /': () => home(ctx),
+      'POST /cart/add': () => addToCart(req, ctx),
+      'GET /cart': () => cartPage(ctx),
+      'POST /cart/line': () => updateLine(req, ctx),
+      'GET /checkout': () => checkout(url, ctx),
+      'POST /checkout/pay': () => pay(req, ctx),
+      'GET /checkout/go': () => go(url, ctx),
+      'GET /order/confirmed': () => confirmed(url, ctx),
+    };
+    const handler = routes[route];
     if (!handler) {
-      send(res, 404, page('Не найдено', '<h1>Страница не найдена</h1>'));
+      ctx.send(
+        404,
+        ctx.t.notFound,
+        `<h1>${esc(ctx.t.notFound)}</h1><p><a href="/">${esc(ctx.t.backToCatalog)}</a></p>`,
+      );
       return;
     }
     handler().catch((error: unknown) => {
       console.error('storefront:', error instanceof Error ? error.message : error);
-      if (!res.headersSent) send(res, 500, page('Ошибка', '<h1 class="error">Что-то пошло не так</h1>'));
+      if (!res.headersSent) failure(ctx, url);
     });
   });
 
@@ -279,3 +478,5 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+export type { Lang };

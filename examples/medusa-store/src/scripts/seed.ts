@@ -12,17 +12,21 @@ import {
   createTaxRegionsWorkflow,
   linkSalesChannelsToApiKeyWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
+  updateRegionsWorkflow,
   updateStoresWorkflow,
 } from '@medusajs/medusa/core-flows';
 
 /** The provider id Medusa registers for `{ resolve: '@kassa/medusa/providers/robokassa', id: 'robokassa' }`. */
 export const ROBOKASSA_PROVIDER_ID = 'pp_robokassa_robokassa';
 
+/** The provider id for `{ resolve: '@kassa/medusa/providers/assist', id: 'assist' }`. */
+export const ASSIST_PROVIDER_ID = 'pp_assist_assist';
+
 /** The storefront's publishable key (Medusa's own migrations create another one, for its default channel). */
 export const STOREFRONT_KEY_TITLE = 'Kassa storefront';
 
 /**
- * A shop in Russia: RUB region with Robokassa, one product, flat-rate courier shipping, and a publishable key the
+ * A shop in Russia: RUB region with Robokassa and Assist, one product, flat-rate courier shipping, and a publishable key the
  * storefront uses. Idempotent enough for a demo: it does nothing when the region already exists.
  */
 export default async function seed({ container }: ExecArgs): Promise<void> {
@@ -32,7 +36,14 @@ export default async function seed({ container }: ExecArgs): Promise<void> {
 
   const { data: regions } = await query.graph({ entity: 'region', fields: ['id'], filters: { currency_code: 'rub' } });
   if (regions.length > 0) {
-    logger.info('seed: a RUB region exists already, nothing to do');
+    // A shop seeded before Assist was offered gets it now; the rest stays as it is.
+    await updateRegionsWorkflow(container).run({
+      input: {
+        selector: { id: regions.map((r: { id: string }) => r.id) },
+        update: { payment_providers: [ROBOKASSA_PROVIDER_ID, ASSIST_PROVIDER_ID, 'pp_system_default'] },
+      },
+    });
+    logger.info('seed: a RUB region exists already, its payment providers are brought up to date');
     return;
   }
 
@@ -69,7 +80,7 @@ export default async function seed({ container }: ExecArgs): Promise<void> {
           currency_code: 'rub',
           countries: ['ru'],
           automatic_taxes: true,
-          payment_providers: [ROBOKASSA_PROVIDER_ID, 'pp_system_default'],
+          payment_providers: [ROBOKASSA_PROVIDER_ID, ASSIST_PROVIDER_ID, 'pp_system_default'],
         },
       ],
     },
