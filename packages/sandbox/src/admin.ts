@@ -38,7 +38,12 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
   throw new SandboxInputError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
 }
 
-const params = z.union([z.record(z.string(), z.string()), z.array(z.tuple([z.string(), z.string()]))]);
+/** Name/value pairs as an object, as tuples, or as a plugin's `form.fields` (`[{ name, value }]`, e.g. @kassa/medusa). */
+const params = z.union([
+  z.record(z.string(), z.string()),
+  z.array(z.tuple([z.string(), z.string()])),
+  z.array(z.strictObject({ name: z.string(), value: z.string() })),
+]);
 
 export const payInputSchema = z
   .strictObject({
@@ -260,7 +265,8 @@ export class SandboxAdmin {
         if (!url) throw new SandboxInputError([{ path: 'url', message: 'not a valid URL' }]);
         entries = [...url.searchParams];
       } else if (parsed.formBody !== undefined) entries = [...new URLSearchParams(parsed.formBody)];
-      else if (Array.isArray(parsed.params)) entries = parsed.params;
+      else if (Array.isArray(parsed.params))
+        entries = parsed.params.map((p): ParamEntry => (Array.isArray(p) ? p : [p.name, p.value]));
       else entries = Object.entries(parsed.params ?? {});
       const validated = validatePaymentRequest(new ParamBag(entries), { store: this.ctx.store, now: this.ctx.now() });
       if (!validated.ok) {
