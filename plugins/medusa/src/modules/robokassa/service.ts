@@ -65,6 +65,16 @@ export default class RobokassaModuleService {
     return this.#log;
   }
 
+  /** Whether the shop configured Robokassa (plugin options beyond `assist`, or a Robokassa payment provider). */
+  hasRobokassa(): boolean {
+    const options = resolveOptionsFromConfig(this.#options, this.#configModule);
+    return (
+      options !== null &&
+      typeof options === 'object' &&
+      Object.keys(options).some((key) => key !== 'assist' && key !== 'database')
+    );
+  }
+
   /** Whether the shop configured Assist (plugin `assist` options or an Assist payment provider). */
   hasAssist(): boolean {
     return resolveAssistOptionsFromConfig(this.#options, this.#configModule) !== undefined;
