@@ -234,7 +234,9 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
           (states === undefined || states.includes(r.state)) &&
           (surplus === undefined || (r.surplus === true) === surplus) &&
           (unsettled !== true || owed(r)) &&
-          (attention !== true || owed(r) || (r.surplus === true && r.state === 'paid')) &&
+          (attention !== true ||
+            owed(r) ||
+            (r.surplus === true && (r.state === 'paid' || r.state === 'refund_requested'))) &&
           (createdFrom === undefined || r.createdAt.getTime() >= createdFrom.getTime()) &&
           (createdTo === undefined || r.createdAt.getTime() < createdTo.getTime()),
       );

@@ -136,7 +136,7 @@ export interface ListPaymentsOptions {
   surplus?: boolean | undefined;
   /** Only `paid`/`held` records the platform has not settled (`listUnsettled`'s set). */
   unsettled?: boolean | undefined;
-  /** Only records needing a human: surplus payments not yet refunded, and unsettled ones. */
+  /** Only records needing a human: surplus payments not yet refunded (`paid`, or a refund in doubt), and unsettled ones. */
   attention?: boolean | undefined;
   /** Created at or after this instant. */
   createdFrom?: Date | undefined;

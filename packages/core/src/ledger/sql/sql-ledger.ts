@@ -404,7 +404,7 @@ export class SqlLedger implements PaymentLedger {
     const owed = `(state in ('paid', 'held') and (settled_state is null or settled_state <> state))`;
     if (options.unsettled === true) where.push(owed);
     if (options.attention === true) {
-      where.push(`(${owed} or (state = 'paid' and ${pg ? 'surplus' : 'surplus <> 0'}))`);
+      where.push(`(${owed} or (state in ('paid', 'refund_requested') and ${pg ? 'surplus' : 'surplus <> 0'}))`);
     }
     for (const [bound, op] of [
       [options.createdFrom, '>='],
