@@ -192,7 +192,7 @@ function PaymentRow({ gateway, paymentId, record, language, t, onChanged }: RowP
 const GATEWAYS: GatewayName[] = ['robokassa', 'assist'];
 
 /**
- * Order page, top of the side column (seen without scrolling): the Robokassa or Assist invoice behind each payment,
+ * Order page, side column (on the first screen): the Robokassa or Assist invoice behind each payment,
  * with Refresh and a refund guarded like Medusa's own dialog. After a refund or a change it invalidates the order
  * queries of the dashboard, so Medusa's Payments section and this widget show the same thing.
  */
@@ -256,6 +256,11 @@ const KassaOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
   );
 };
 
-export const config = defineWidgetConfig({ zone: 'order.details.side.before' });
+/**
+ * The side column: in Medusa 2.21 it holds only the customer and the activity, so the widget starts on the first
+ * screen. Medusa 2.21 ignores `.before` (widgets follow the page's own sections; earlier 2.x versions put it first);
+ * the stable id keeps a merchant's drag-to-top in the layout editor across plugin updates.
+ */
+export const config = defineWidgetConfig({ zone: 'order.details.side.before', id: 'kassa:order-payments' });
 
 export default KassaOrderWidget;
