@@ -53,8 +53,11 @@ const STOREFRONT_KEY_TITLE = 'Kassa storefront';
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 
+const started = Date.now();
+
+/** Each line says how long the demo has been starting, so the README's timings can be checked on any machine. */
 function log(message: string): void {
-  console.log(`demo: ${message}`);
+  console.log(`demo: [${Math.round((Date.now() - started) / 1000)} s] ${message}`);
 }
 
 function run(
@@ -251,6 +254,7 @@ async function main(): Promise<void> {
   });
   cleanups.push(() => storefront.close());
 
+  log('ready');
   console.log(`
   Kassa demo shop is running.
 
