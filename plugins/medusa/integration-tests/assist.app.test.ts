@@ -106,6 +106,15 @@ medusaIntegrationTestRunner({
       // The sandbox accepts the checkvalue (it computes its own, independently of core).
       const opened = await payAssist(sandbox, c, { action: 'open' });
       expect(opened.bill.state).toBe('In Process');
+      expect(fields.FastPayPayment).toBe('1');
+      expect(fields.CardPayment).toBe('0');
+
+      // The means a storefront may offer; the chosen one comes back as the session's `method`.
+      const methods = await api.get(`/store/assist/methods?cart_id=${c.cartId}`, store);
+      expect(methods.data.chooser).toBe('shop');
+      expect(methods.data.methods.map((m: { code: string }) => m.code)).toEqual(
+        expect.arrayContaining(['card', 'sbp']),
+      );
     });
 
     test('buyer returns: the notification creates the order, the unsigned return is confirmed and redirects to it', async () => {
