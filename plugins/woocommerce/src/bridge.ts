@@ -11,6 +11,7 @@ import {
   type Gateway,
   type GatewayId,
   gatewayLogger,
+  handleHoldNotification,
   handleNotification,
   isCurrencyCode,
   isKassaError,
@@ -37,6 +38,12 @@ export const gatewaySettingsSchema = z.object({
   gateway: z.enum(['robokassa', 'assist']),
   hold: z.boolean().default(false),
   robokassa: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Robokassa's ResultUrl2 certificate (PEM, jwtsign.cer from the cabinet's docs). With it a hold names the bridge's
+   * `/notify/robokassa/hold` and the RS256-signed `HOLD` puts the order on hold; without it holds settle through the
+   * buyer's return and reconciliation (OpStateExt).
+   */
+  robokassaCertificate: z.string().max(16_384).optional(),
   assist: z.record(z.string(), z.unknown()).optional(),
   /** Receipt defaults (54-FZ): tax code for every line, taxation system. */
   receipt: z.object({ tax: z.string().default('none'), sno: z.string().optional() }).optional(),
@@ -103,7 +110,12 @@ export function createBridge(options: BridgeOptions): Bridge {
   let cached: { settings: GatewaySettings; robokassa?: RobokassaGateway; assist?: AssistGateway } | undefined;
 
   const build = (settings: GatewaySettings) => {
-    const robokassa = settings.robokassa ? new RobokassaGateway(createRobokassaConfig(settings.robokassa)) : undefined;
+    const robokassa = settings.robokassa
+      ? new RobokassaGateway(
+          createRobokassaConfig(settings.robokassa),
+          settings.robokassaCertificate ? { resultUrl2Certificate: settings.robokassaCertificate } : {},
+        )
+      : undefined;
     const assist = settings.assist ? new AssistGateway(createAssistConfig(settings.assist)) : undefined;
     cached = { settings, ...(robokassa ? { robokassa } : {}), ...(assist ? { assist } : {}) };
     return cached;
@@ -246,6 +258,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     const amount = parseMoney(order.total, currency);
     await store.saveUrls(orderId, { returnUrl, cancelUrl });
     const method = url.searchParams.get('method') || undefined;
+    const hold = config.settings.hold && gateway.capabilities.hold;
+    // Robokassa announces a hold on ResultUrl2 only (ResultURL comes after the capture): named when it can be verified.
+    const holdNotification =
+      hold && gateway.id === 'robokassa' && config.settings.robokassaCertificate
+        ? `${publicUrl}/notify/${gateway.id}/hold`
+        : undefined;
     const input = {
       reference: String(orderId),
       amount,
@@ -254,7 +272,7 @@ export function createBridge(options: BridgeOptions): Bridge {
           ? (gateway as RobokassaGateway).config.testMode
           : (gateway as AssistGateway).config.testMode,
       description: `Заказ ${orderId}`,
-      hold: config.settings.hold && gateway.capabilities.hold,
+      hold,
       receipt: receiptOf(order, config.settings, currency),
       method,
       email: order.billing?.email || undefined,
@@ -262,6 +280,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         notification: `${publicUrl}/notify/${gateway.id}`,
         success: `${publicUrl}/return/${gateway.id}/success`,
         fail: `${publicUrl}/return/${gateway.id}/fail`,
+        ...(holdNotification ? { holdNotification } : {}),
       },
     };
     const deps = { gateway, ledger };
@@ -430,6 +449,17 @@ export function createBridge(options: BridgeOptions): Bridge {
           const gateway = await gatewayById(notify[1] as GatewayId);
           if (!gateway) return new Response('not configured', { status: 503 });
           return await handleNotification(request, { gateway, ledger, onSettled: settleOrder, logger: options.logger });
+        }
+        const hold = /^\/notify\/(robokassa|assist)\/hold$/.exec(path);
+        if (hold) {
+          const gateway = await gatewayById(hold[1] as GatewayId);
+          if (!gateway) return new Response('not configured', { status: 503 });
+          return await handleHoldNotification(request, {
+            gateway,
+            ledger,
+            onSettled: settleOrder,
+            logger: options.logger,
+          });
         }
         const payMatch = /^\/pay\/(\d{1,12})$/.exec(path);
         if (payMatch && request.method === 'GET') return await pay(request, url, Number(payMatch[1]));

@@ -3,10 +3,13 @@
  * order → bridge → sandbox → ResultURL → paid order with its note and transaction id; duplicates, tampering, a lost
  * notification, refunds from WooCommerce.
  */
+import { sign as cryptoSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signApiRequest } from '../../src/index.js';
 import {
   blockCheckout,
   classicCheckout,
+  gatewaySettings,
   methodPicker,
   openPayLink,
   SECRET,
@@ -225,5 +228,134 @@ describe('the plugin zip on a real site (WP_DEBUG on)', () => {
   test('no PHP notice was logged from the plugin while the suite ran', () => {
     const log = world.site.debugLog();
     expect(log.split('\n').filter((line) => line.includes('kassa-woocommerce'))).toEqual([]);
+  });
+});
+
+describe('Robokassa holds through ResultUrl2 (HPOS on)', () => {
+  /** The signed settings push the PHP plugin makes when the merchant saves "Two-stage payments" and the certificate. */
+  async function pushSettings(extra: Record<string, unknown>) {
+    const body = JSON.stringify({ ...gatewaySettings('robokassa', world.sandbox.url), ...extra });
+    const response = await fetch(`${world.bridgeUrl}/api/settings`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signApiRequest(SECRET, { method: 'POST', path: '/api/settings', body }),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+  }
+  const field = (fields: [string, string][], name: string) => fields.find(([k]) => k === name)?.[1];
+  const postHold = (token: string) =>
+    fetch(`${world.bridgeUrl}/notify/robokassa/hold`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: token,
+    });
+  /** A ResultUrl2 token as Robokassa signs it (RS256 compact JWS), with a key of the test's own. */
+  function token(key: KeyObject, data: { invId: string; opKey: string; incSum: string; state: 'HOLD' | 'OK' }) {
+    const b64 = (v: string) => Buffer.from(v).toString('base64url');
+    const payload = {
+      header: { type: 'PaymentStateNotification', version: '1.0.0', timestamp: String(Math.floor(Date.now() / 1000)) },
+      data: { shop: 'wcshop', paymentMethod: 'BankCard', ...data },
+    };
+    const input = `${b64('{"typ":"JWT","alg":"RS256"}')}.${b64(JSON.stringify(payload))}`;
+    return `${input}.${cryptoSign('sha256', Buffer.from(input, 'ascii'), key).toString('base64url')}`;
+  }
+
+  afterAll(async () => {
+    await pushSettings({ hold: false });
+  });
+
+  test('the sandbox HOLD on ResultUrl2 puts the order on hold; processing captures it, cancelled releases another', async () => {
+    const certificate = await (await fetch(`${world.sandbox.url}/jwtsign.cer`)).text();
+    expect(certificate).toContain('BEGIN CERTIFICATE');
+    await pushSettings({ hold: true, robokassaCertificate: certificate });
+
+    const a = await blockCheckout(world.site);
+    const { form, outcome } = await payRobokassa(a.payUrl);
+    expect(outcome.ok).toBe(true);
+    expect(field(form.fields, 'StepByStep')).toBe('true');
+    expect(field(form.fields, 'ResultUrl2')).toBe(`${world.bridgeUrl}/notify/robokassa/hold`);
+    const invId = Number(field(form.fields, 'InvId'));
+    const sent = world.sandbox.admin.notifications({ invId, kind: 'ResultUrl2' });
+    expect(sent.map((n) => [n.status, n.outcome])).toEqual([[200, 'ok']]);
+    let order = await world.shop.getOrder(a.orderId);
+    expect(order?.status).toBe('on-hold');
+    expect(order?.date_paid).toBeNull();
+    expect((await notes(a.orderId)).map((n) => n.note).join('\n')).toContain('Средства удержаны');
+
+    // The merchant moves it to processing in WP admin: the plugin asks the bridge to capture (Robokassa Confirm),
+    // after which Robokassa's ResultURL settles the payment.
+    await world.site.php(`$o = wc_get_order(${a.orderId}); $o->update_status('processing', 'merchant'); echo 'ok';`);
+    await world.sandbox.admin.idle();
+    order = await world.shop.getOrder(a.orderId);
+    expect(order?.status).toBe('processing');
+    // The operation key ResultUrl2 carried (the one Robokassa's refund API needs) is the transaction id.
+    expect(order?.transaction_id).toBe(world.sandbox.admin.operations({ invId })[0]?.opKey);
+    const captured = (await notes(a.orderId)).map((n) => n.note);
+    expect(captured.filter((n) => n.includes('Списание удержанных средств'))).toHaveLength(1);
+
+    const b = await blockCheckout(world.site);
+    const held = await payRobokassa(b.payUrl);
+    const heldInvId = Number(field(held.form.fields, 'InvId'));
+    expect((await world.shop.getOrder(b.orderId))?.status).toBe('on-hold');
+    expect(world.sandbox.admin.operations({ invId: heldInvId })[0]?.state).toBe(20);
+    await world.site.php(`$o = wc_get_order(${b.orderId}); $o->update_status('cancelled', 'merchant'); echo 'ok';`);
+    await world.sandbox.admin.idle();
+    expect((await world.shop.getOrder(b.orderId))?.status).toBe('cancelled');
+    // Released at Robokassa (the hold's Cancel): state 60, the held money went back to the buyer.
+    expect(world.sandbox.admin.operations({ invId: heldInvId })[0]?.state).toBe(60);
+  });
+
+  test('ResultUrl2: 20 concurrent copies hold once; a forged, a wrong-amount or an unsigned token changes nothing', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    await pushSettings({
+      hold: true,
+      robokassaCertificate: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    const form = await openPayLink(payUrl);
+    expect(field(form.fields, 'ResultUrl2')).toBe(`${world.bridgeUrl}/notify/robokassa/hold`);
+    const invId = field(form.fields, 'InvId') as string;
+    const hold = { invId, opKey: `op-${invId}`, incSum: '3000.00', state: 'HOLD' as const };
+
+    const forged = await postHold(token(other, hold));
+    expect(forged.status).toBe(400);
+    const cheap = await postHold(token(privateKey, { ...hold, incSum: '1.00' }));
+    expect(cheap.status).toBe(400);
+    const [head, body] = token(privateKey, hold).split('.');
+    const unsigned = await postHold(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`);
+    expect(unsigned.status).toBe(400);
+    expect(head).toBeTruthy();
+    const unknown = await postHold(token(privateKey, { ...hold, invId: '999999' }));
+    expect(unknown.status).toBe(400);
+    expect((await world.shop.getOrder(orderId))?.status).toBe('pending');
+    expect(await notes(orderId)).toHaveLength(0);
+
+    const copies = await Promise.all(Array.from({ length: 20 }, () => postHold(token(privateKey, hold))));
+    expect(copies.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(await Promise.all(copies.map((r) => r.text()))).toEqual(Array(20).fill('OK'));
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('on-hold');
+    expect(order?.date_paid).toBeNull();
+    expect((await notes(orderId)).filter((n) => n.note.includes('Средства удержаны'))).toHaveLength(1);
+    // `OK` on ResultUrl2 changes nothing: ResultURL is what settles a payment.
+    const ok = await postHold(token(privateKey, { ...hold, state: 'OK' }));
+    expect(ok.status).toBe(200);
+    expect((await world.shop.getOrder(orderId))?.status).toBe('on-hold');
+  });
+
+  test('without a certificate a hold names no ResultUrl2 (nothing could verify it) and the channel refuses tokens', async () => {
+    // The merchant clears the certificate field: the push replaces the stored one with nothing.
+    await pushSettings({ hold: true, robokassaCertificate: '' });
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    const form = await openPayLink(payUrl);
+    expect(field(form.fields, 'StepByStep')).toBe('true');
+    expect(field(form.fields, 'ResultUrl2')).toBeUndefined();
+    const refused = await postHold('a.b.c');
+    expect(refused.status).toBe(400);
+    expect((await world.shop.getOrder(orderId))?.status).toBe('pending');
   });
 });

@@ -28,6 +28,7 @@
     var children = [el('p', { key: 'd' }, decode(settings.description || ''))];
     if (methods.length > 0) {
       children.push(
+        el('label', { key: 'l', htmlFor: 'kassa-method' }, `${decode(settings.pickerLabel || 'Payment method')} `),
         el(
           'select',
           {
@@ -38,7 +39,7 @@
               setMethod(e.target.value);
             },
           },
-          [el('option', { key: '', value: '' }, '—')].concat(
+          [el('option', { key: '', value: '' }, decode(settings.pickerEmpty || '—'))].concat(
             methods.map((m) => el('option', { key: m.code, value: m.code }, m.label)),
           ),
         ),

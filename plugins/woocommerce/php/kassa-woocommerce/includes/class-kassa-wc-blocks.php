@@ -68,6 +68,9 @@ final class Kassa_WC_Blocks extends AbstractPaymentMethodType {
 			'title'       => isset( $this->settings['title'] ) ? $this->settings['title'] : 'Kassa',
 			'description' => isset( $this->settings['description'] ) ? $this->settings['description'] : '',
 			'methods'     => $methods,
+			// The picker's words, as the classic checkout says them (translatable).
+			'pickerLabel' => __( 'Payment method', 'kassa-woocommerce' ),
+			'pickerEmpty' => __( 'Choose on the payment page', 'kassa-woocommerce' ),
 			'supports'    => array( 'products' ),
 		);
 	}

@@ -137,6 +137,13 @@ class Kassa_WC_Gateway extends WC_Payment_Gateway {
 				'type'    => 'checkbox',
 				'default' => 'no',
 			),
+			'robokassa_certificate'    => array(
+				'title'       => __( 'Robokassa ResultUrl2 certificate', 'kassa-woocommerce' ),
+				'type'        => 'textarea',
+				'description' => __( 'Robokassa\'s jwtsign.cer (PEM): with it, a two-stage payment puts the order on hold at once.', 'kassa-woocommerce' )
+					. ' / ' . __( 'Сертификат jwtsign.cer Robokassa: с ним заказ сразу получает статус «На удержании».', 'kassa-woocommerce' ),
+				'default'     => '',
+			),
 			'assist_merchant_id'       => array(
 				'title'   => __( 'Assist Merchant_ID', 'kassa-woocommerce' ),
 				'type'    => 'text',
@@ -220,6 +227,8 @@ class Kassa_WC_Gateway extends WC_Payment_Gateway {
 				}
 			);
 		}
+		// A public certificate, not a secret: kept here so the page shows it, and sent as is (empty clears it).
+		$push['robokassaCertificate'] = trim( (string) $this->get_option( 'robokassa_certificate' ) );
 		if ( '' !== $this->get_option( 'assist_merchant_id' ) ) {
 			$push['assist'] = array_filter(
 				array(
