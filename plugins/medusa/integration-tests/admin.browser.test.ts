@@ -7,6 +7,7 @@ import { Modules } from '@medusajs/framework/utils';
 import { createUserAccountWorkflow } from '@medusajs/medusa/core-flows';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { registerAssistMerchant } from './support/assist';
 import { type Api, payInSandbox, shopState, startCheckout } from './support/checkout';
 import { MERCHANT, PROVIDERS } from './support/merchant';
 import { seedShop } from './support/seed';
@@ -30,6 +31,7 @@ const ADMIN = { email: 'merchant@kassa.test', password: 'kassa-admin-test' };
 process.env.NODE_ENV = 'development';
 const sandbox: Sandbox = await startSandbox({ retryBackoffMs: 50, callbackTimeoutMs: 30_000 });
 process.env.ROBOKASSA_BASE_URL = sandbox.url;
+process.env.ASSIST_BASE_URL = sandbox.url;
 let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
@@ -71,6 +73,7 @@ medusaIntegrationTestRunner({
         successUrl: `${base()}/robokassa/success`,
         failUrl: `${base()}/robokassa/fail`,
       });
+      registerAssistMerchant(sandbox, api);
       const shop = await seedShop(getContainer());
       await createAdmin(getContainer());
       const checkout = await startCheckout(api, shop, PROVIDERS.capture);
@@ -129,6 +132,14 @@ medusaIntegrationTestRunner({
       });
       expect(overflow).toBe(0);
       await page.setViewportSize({ width: 1280, height: 900 });
+
+      // The Assist tab: its cabinet's URLs and its own credentials check (merchant id, web-service login, secret word).
+      await settings.getByRole('tab', { name: 'Assist' }).click();
+      await settings.getByText('URL для уведомлений').waitFor();
+      await settings.getByRole('button', { name: 'Проверить доступы' }).click();
+      await settings.getByText('Доступы работают').waitFor({ timeout: 60_000 });
+      await settings.getByText(/Проверено: номер магазина, логин и пароль веб-сервисов/).waitFor();
+      await page.screenshot({ path: path.join(shots, 'admin-settings-assist-ru.png'), fullPage: true });
     }
 
     /** The widget at the top of the side column, in Russian, refunding with Medusa's safeguards. */
@@ -160,6 +171,8 @@ medusaIntegrationTestRunner({
       await expect(amount.inputValue()).resolves.toBe('');
       await expect(widget.getByRole('button', { name: 'Вернуть…' }).isDisabled()).resolves.toBe(true);
       await expect(widget.textContent()).resolves.toMatch(/2\s668,50\s₽/);
+      // Medusa's own Payments section shows the refund without a reload (its queries were invalidated).
+      await page.getByText('Частично возвращен').first().waitFor();
       const state = await shopState(getContainer(), (await cartOf(getContainer(), orderId)) ?? '');
       expect(state.payments[0]?.refunded).toHaveLength(1);
       await page.screenshot({ path: path.join(shots, 'admin-order-after-refund-ru.png'), fullPage: true });
