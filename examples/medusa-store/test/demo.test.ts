@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { demoSecrets, demoSettings } from '../scripts/demo-state.mts';
+import { demoSecrets, demoSettings, setupFingerprint } from '../scripts/demo-state.mts';
 
 /**
  * `npm run demo` (issue #11 §5): loopback by default, its state under the clone (not a /tmp path every clone
@@ -45,6 +45,33 @@ describe('the demo', () => {
     const demo = readFileSync(path.join(appDir, 'scripts/demo.mts'), 'utf8');
     expect(demo).toContain('persistPath: settings.sandboxState');
     expect(demo).not.toMatch(/\/tmp\//);
+  });
+
+  test('a second start skips migrations and the seed only when nothing they depend on changed', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'm4-demo-fp-'));
+    try {
+      const files = {
+        lockfile: path.join(dir, 'package-lock.json'),
+        seed: path.join(dir, 'seed.ts'),
+        pluginDir: path.join(dir, 'plugin'),
+      };
+      const migrations = path.join(dir, 'plugin/.medusa/server/src/modules/robokassa/migrations');
+      mkdirSync(migrations, { recursive: true });
+      writeFileSync(files.lockfile, '{}');
+      writeFileSync(files.seed, 'seed v1');
+      writeFileSync(path.join(migrations, 'Migration1.js'), 'm1');
+      const first = setupFingerprint(files);
+      expect(setupFingerprint(files)).toBe(first);
+      writeFileSync(path.join(migrations, 'Migration2.js'), 'm2');
+      const withMigration = setupFingerprint(files);
+      expect(withMigration).not.toBe(first);
+      writeFileSync(files.seed, 'seed v2');
+      expect(setupFingerprint(files)).not.toBe(withMigration);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const demo = readFileSync(path.join(appDir, 'scripts/demo.mts'), 'utf8');
+    expect(demo).toMatch(/!process\.env\.DATABASE_URL &&\s+embeddedWasThere &&/);
   });
 });
 
