@@ -6,6 +6,7 @@
  */
 import { startWorld } from '../../plugins/woocommerce/test/support/world.ts';
 
+const started = performance.now();
 const gateway = process.argv[2] === 'assist' ? 'assist' : 'robokassa';
 const world = await startWorld({ gateway, hpos: true });
 console.log(`
@@ -15,7 +16,7 @@ Kassa × WooCommerce demo (${gateway})
   WP admin:    ${world.site.url}/wp-admin/   user ${world.site.admin.user}   password ${world.site.admin.password}
   bridge:      ${world.bridgeUrl}
   sandbox:     ${world.sandbox.url}
-Ctrl-C stops everything.`);
+Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
 const stop = () => {
   world.stop().finally(() => process.exit(0));
 };

@@ -3,6 +3,7 @@
  * Checkout block: order → bridge → sandbox order.cfm → checkvalue-verified notification → paid order; a declined
  * card; duplicates; tampering; holds captured and cancelled by changing the order's status in WooCommerce.
  */
+import { notificationCheckvalue } from '@kassa/core/assist';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signApiRequest } from '../../src/index.js';
 import {
@@ -79,7 +80,7 @@ describe('Assist on real WooCommerce (HPOS off)', () => {
     expect(await notes(orderId)).toHaveLength(1);
   });
 
-  test('tampering changes nothing: checkvalue, unknown order', async () => {
+  test('tampering changes nothing: checkvalue, amount, currency, unknown order, a spoofed return', async () => {
     const { orderId, payUrl } = await blockCheckout(world.site);
     const form = await openPayLink(payUrl);
     const orderNumber = form.fields.find(([k]) => k === 'OrderNumber')?.[1] as string;
@@ -94,8 +95,50 @@ describe('Assist on real WooCommerce (HPOS off)', () => {
     );
     // Assist's failure reply (pushpaymentresult with firstcode 9: bad checkvalue) ends its retries.
     expect(await forged.text()).toMatch(/<pushpaymentresult firstcode="[49]"/);
+    // Correctly signed with the secret word, but not what the order asked for: the use case refuses them.
+    const signed = (fields: { ordernumber: string; amount: string; currency: string }) => {
+      const parts = { merchant_id: '679471', orderstate: 'Approved', ...fields };
+      const checkvalue = notificationCheckvalue('assist-secret-word', parts);
+      return post(
+        `${new URLSearchParams({ ...parts, billnumber: '5401234567890123.1', packetdate: '01.01.2026 00:00:00', checkvalue })}`,
+      );
+    };
+    for (const fields of [
+      { ordernumber: orderNumber, amount: '1.00', currency: 'RUB' },
+      { ordernumber: orderNumber, amount: '3000.00', currency: 'USD' },
+      { ordernumber: '999999', amount: '3000.00', currency: 'RUB' },
+    ]) {
+      const answer = await signed(fields);
+      expect(await answer.text()).not.toMatch(/<pushpaymentresult firstcode="0"/);
+    }
+    // A buyer (or anyone) opening the success return by hand: Assist's return is unsigned, so the bridge asks
+    // Assist's status API, which knows no payment; the order is not touched.
+    const spoof = await fetch(`${world.bridgeUrl}/return/assist/success?ordernumber=${orderNumber}&billnumber=1`, {
+      redirect: 'manual',
+    });
+    expect(spoof.status).toBe(303);
     expect((await world.shop.getOrder(orderId))?.status).toBe('pending');
+    expect((await world.shop.getOrder(orderId))?.date_paid).toBeNull();
     expect(await notes(orderId)).toHaveLength(0);
+  });
+
+  test('a lost notification is found by reconciliation; refunds from WooCommerce, partial then the rest', async () => {
+    const { orderId, payUrl } = await blockCheckout(world.site);
+    await payAssist(payUrl, { faults: { callback: { drop: true } } });
+    expect((await world.shop.getOrder(orderId))?.status).toBe('pending');
+    await world.bridge.bridge.reconcile({ olderThanMs: 0 });
+    expect((await world.shop.getOrder(orderId))?.status).toBe('processing');
+    expect(await notes(orderId)).toHaveLength(1);
+    // process_refund → bridge → Assist's refund (cancel) API, as the admin's Refund button does.
+    const refund = (amount: string) =>
+      world.site.php(
+        `$r = wc_create_refund(['order_id' => ${orderId}, 'amount' => '${amount}', 'reason' => 'test', 'refund_payment' => true]); echo is_wp_error($r) ? 'ERR ' . $r->get_error_message() : 'OK';`,
+      );
+    expect((await refund('1000.00')).trim()).toBe('OK');
+    expect((await refund('2000.00')).trim()).toBe('OK');
+    expect((await refund('1.00')).trim()).toMatch(/^ERR/);
+    const order = await world.shop.getOrder(orderId);
+    expect(order?.status).toBe('refunded');
   });
 
   test('hold: on-hold order, captured when moved to processing; another cancelled with the order', async () => {
