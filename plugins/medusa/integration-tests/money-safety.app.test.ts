@@ -144,6 +144,28 @@ medusaIntegrationTestRunner({
       expect((await invoice(checkout.data.inv_id))?.settledState).toBe('paid');
     });
 
+    test('Medusa down longer than the retries (paid in the ledger, no order, no more callbacks): the reconcile job settles it once', async () => {
+      const { reconcileRobokassa } = await import('../src/lib/reconcile');
+      const checkouts = [
+        await startCheckout(api, shop, PROVIDERS.capture),
+        await startCheckout(api, shop, PROVIDERS.capture),
+      ];
+      for (const checkout of checkouts) {
+        await payInSandbox(sandbox, checkout, { faults: { buyerClosesTab: true, callback: { drop: true } } });
+        const key = { gateway: 'robokassa' as const, invoiceId: String(checkout.data.inv_id) };
+        await ledger().transition({ ...key, from: ['pending'], to: 'paid', source: 'notification' });
+      }
+      const summary = await reconcileRobokassa(getContainer(), { olderThanMs: 0 });
+      expect(summary.resettled).toBe(2);
+      expect(summary.errors).toEqual([]);
+      for (const checkout of checkouts) {
+        expect((await shopState(getContainer(), checkout.cartId)).orderIds).toHaveLength(1);
+        expect((await invoice(checkout.data.inv_id))?.settledState).toBe('paid');
+      }
+      const again = await reconcileRobokassa(getContainer(), { olderThanMs: 0 });
+      expect(again.resettled).toBe(0);
+    });
+
     test('bad bodies on the callback routes get the plugin’s fixed 4xx, never Medusa’s parser answers', async () => {
       const checkout = await startCheckout(api, shop, PROVIDERS.capture);
       const before = await invoice(checkout.data.inv_id);
