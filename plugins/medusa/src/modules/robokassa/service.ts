@@ -1,4 +1,11 @@
-import { type Logger as KassaLogger, type PaymentLedger, SqlLedger, sqlClientFromKnex } from '@kassa/core';
+import {
+  type Logger as KassaLogger,
+  type NotificationJournal,
+  type PaymentLedger,
+  SqlLedger,
+  SqlNotificationJournal,
+  sqlClientFromKnex,
+} from '@kassa/core';
 import { AssistGateway } from '@kassa/core/assist';
 import { RobokassaGateway } from '@kassa/core/robokassa';
 import type { Logger } from '@medusajs/framework/types';
@@ -29,6 +36,8 @@ export function medusaLedger(connection: KnexLike): PaymentLedger {
  */
 export default class RobokassaModuleService {
   readonly ledger: PaymentLedger;
+  /** Every notification's outcome (table `kassa_notification`), for the Payments page's notification health. */
+  readonly notifications: NotificationJournal;
   readonly #options: unknown;
   readonly #configModule: unknown;
   readonly #medusaLogger: Logger;
@@ -39,6 +48,9 @@ export default class RobokassaModuleService {
 
   constructor(cradle: Cradle, options?: Record<string, unknown>) {
     this.ledger = medusaLedger(cradle.__pg_connection__);
+    this.notifications = new SqlNotificationJournal(sqlClientFromKnex(cradle.__pg_connection__), {
+      dialect: 'postgres',
+    });
     this.#options = options;
     this.#configModule = cradle.configModule;
     this.#medusaLogger = cradle.logger;
