@@ -1,6 +1,7 @@
-import { handleNotification } from '@kassa/core';
+import { processNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { sendWebResponse, toWebRequest } from '../../../lib/http';
+import { recordNotification } from '../../../lib/notification-journal';
 import { robokassaModule } from '../../../lib/scope';
 import { settleStep } from '../../../lib/settle';
 
@@ -10,16 +11,18 @@ import { settleStep } from '../../../lib/settle';
  * posted (the raw body is kept, see middlewares.ts), the amount and currency against the ledger, and moves the order
  * to `paid` (or `held` for `Delay=1`) exactly once; Medusa then completes the cart, and only then does Assist get
  * the `pushpaymentresult` echoing billnumber and packetdate. Bad input gets Assist's failure reply (which stops its
- * retries) and changes nothing; a failure of ours gets a 503 without XML, so Assist tries again.
+ * retries) and changes nothing; a failure of ours gets a 503 without XML, so Assist tries again. Every outcome goes
+ * to the notification journal (the Payments page's notification health) before the reply.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const plugin = robokassaModule(req.scope);
   const assist = plugin.assist();
-  const response = await handleNotification(toWebRequest(req), {
+  const outcome = await processNotification(toWebRequest(req), {
     gateway: assist.gateway,
     ledger: plugin.ledger,
     logger: assist.log,
     onSettled: settleStep(req.scope),
   });
-  await sendWebResponse(res, response);
+  await recordNotification(plugin.notifications, assist.gateway.id, outcome, assist.log);
+  await sendWebResponse(res, assist.gateway.notificationReply(outcome));
 }

@@ -1,6 +1,7 @@
-import { handleNotification } from '@kassa/core';
+import { processNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { sendWebResponse, toStreamingWebRequest } from '../../../lib/http';
+import { recordNotification } from '../../../lib/notification-journal';
 import { robokassaModule } from '../../../lib/scope';
 import { settleStep } from '../../../lib/settle';
 
@@ -11,17 +12,21 @@ import { settleStep } from '../../../lib/settle';
  * then does Robokassa get `OK{InvId}`. A genuine payment on a superseded or expired invoice is accepted too (it makes
  * the order if the cart is still open, else it is a surplus core refunds or lists). Medusa's body parser is off for
  * this route: core reads the raw body, so every bad request gets a fixed 4xx body and changes nothing; a failure
- * while creating the order gets 500 so Robokassa retries.
+ * while creating the order gets 500 so Robokassa retries. Every outcome goes to the notification journal (the
+ * Payments page's notification health) before the reply.
  */
 async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const robokassa = robokassaModule(req.scope);
-  const response = await handleNotification(toStreamingWebRequest(req), {
-    gateway: robokassa.gateway(),
+  const gateway = robokassa.gateway();
+  const logger = robokassa.log();
+  const outcome = await processNotification(toStreamingWebRequest(req), {
+    gateway,
     ledger: robokassa.ledger,
-    logger: robokassa.log(),
+    logger,
     onSettled: settleStep(req.scope),
   });
-  await sendWebResponse(res, response);
+  await recordNotification(robokassa.notifications, gateway.id, outcome, logger);
+  await sendWebResponse(res, gateway.notificationReply(outcome));
 }
 
 export const GET = handle;

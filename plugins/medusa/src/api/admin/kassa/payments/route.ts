@@ -3,6 +3,7 @@ import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { ContainerRegistrationKeys, MedusaError } from '@medusajs/framework/utils';
 import { z } from 'zod';
 import type { QueryLike } from '../../../../lib/cart-query';
+import { healthView } from '../../../../lib/notification-journal';
 import { robokassaModule } from '../../../../lib/scope';
 
 /**
@@ -86,7 +87,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     );
   }
   const q = parsed.data;
-  const { ledger } = robokassaModule(req.scope);
+  const kassa = robokassaModule(req.scope);
+  const { ledger, notifications } = kassa;
   const state = q.state;
   const page = await ledger.list({
     gateway: q.gateway,
@@ -132,5 +134,13 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     count: page.total,
     limit: q.limit,
     offset: q.offset,
+    // Per configured gateway, whatever the filters: a page of paid invoices must still show notifications stopped.
+    health: Object.fromEntries(
+      await Promise.all(
+        GATEWAY_IDS.filter((g) => (g === 'assist' ? kassa.hasAssist() : kassa.hasRobokassa())).map(
+          async (gateway) => [gateway, healthView(await notifications.health(gateway))] as const,
+        ),
+      ),
+    ),
   });
 }
