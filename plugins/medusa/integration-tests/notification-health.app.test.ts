@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { type Sandbox, startSandbox } from '@kassa/sandbox';
+import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
+import { type Api, payInSandbox, startCheckout } from './support/checkout';
+import { MERCHANT, PROVIDERS } from './support/merchant';
+import { seedShop } from './support/seed';
+
+/**
+ * Issue #11 §1 "no payment is invisible", the notification side: every ResultURL call is journalled with core's
+ * outcome, and GET /admin/kassa/payments reports per gateway when the last one arrived and how many were refused
+ * in the last 24 hours — what the admin's Payments page shows as notification health.
+ */
+
+const sandbox: Sandbox = await startSandbox({ retryBackoffMs: 50, callbackTimeoutMs: 30_000 });
+process.env.ROBOKASSA_BASE_URL = sandbox.url;
+afterAll(() => sandbox.stop());
+
+medusaIntegrationTestRunner({
+  cwd: path.join(__dirname, 'app'),
+  dbName: 'h_notification_health',
+  testSuite: ({ api: rawApi, getContainer }) => {
+    const api = rawApi as Api;
+
+    async function adminHeaders() {
+      const { createUserAccountWorkflow } = await import('@medusajs/medusa/core-flows');
+      const credentials = { email: `admin-${Date.now()}@kassa.test`, password: 'admin-password' };
+      const registered = await api.post('/auth/user/emailpass/register', credentials);
+      const payload = JSON.parse(
+        Buffer.from(String(registered.data.token).split('.')[1] ?? '', 'base64url').toString(),
+      );
+      await createUserAccountWorkflow(getContainer()).run({
+        input: { authIdentityId: payload.auth_identity_id, userData: { email: credentials.email } },
+      });
+      const login = await api.post('/auth/user/emailpass', credentials);
+      return { headers: { authorization: `Bearer ${login.data.token}` } };
+    }
+
+    test('after a paid notification and a tampered one: last received now, one failure in 24 h', async () => {
+      sandbox.admin.reset();
+      sandbox.admin.upsertMerchant({
+        ...MERCHANT,
+        resultUrl: `${api.defaults.baseURL}/robokassa/result`,
+        resultMethod: 'POST',
+        successUrl: `${api.defaults.baseURL}/robokassa/success`,
+        failUrl: `${api.defaults.baseURL}/robokassa/fail`,
+      });
+      const shop = await seedShop(getContainer());
+      const admin = await adminHeaders();
+
+      const fresh = await api.get('/admin/kassa/payments', admin);
+      expect(fresh.data.health.robokassa).toEqual({ last_received_at: null, last_ok_at: null, failures_24h: 0 });
+      // The test app configures Assist too: it gets its own entry.
+      expect(fresh.data.health.assist).toEqual({ last_received_at: null, last_ok_at: null, failures_24h: 0 });
+
+      const before = Date.now();
+      const checkout = await startCheckout(api, shop, PROVIDERS.capture);
+      const paid = await payInSandbox(sandbox, checkout, { method: 'BankCardPSR' });
+      expect(paid.delivery.attempts.map((a) => a.bodyExcerpt)).toEqual([`OK${checkout.data.inv_id}`]);
+
+      // The same invoice and amount with a forged signature: refused, and the refusal is journalled.
+      const outSum = checkout.data.form.fields.find((f) => f.name === 'OutSum')?.value ?? '';
+      const tampered = await api.post(
+        '/robokassa/result',
+        `OutSum=${outSum}&InvId=${checkout.data.inv_id}&SignatureValue=${'0'.repeat(64)}`,
+        {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          validateStatus: () => true,
+        },
+      );
+      expect(tampered.status).toBe(400);
+      const after = Date.now();
+
+      const { data } = await api.get('/admin/kassa/payments', admin);
+      const health = data.health.robokassa;
+      expect(health.failures_24h).toBe(1);
+      const last = Date.parse(health.last_received_at);
+      const lastOk = Date.parse(health.last_ok_at);
+      expect(last).toBeGreaterThanOrEqual(before);
+      expect(last).toBeLessThanOrEqual(after);
+      // The last OK is the paid notification, which came before the tampered one.
+      expect(lastOk).toBeGreaterThanOrEqual(before);
+      expect(lastOk).toBeLessThanOrEqual(last);
+      expect(data.health.assist.last_received_at).toBeNull();
+      // Filters narrow the payments, never the health.
+      const filtered = await api.get('/admin/kassa/payments?state=refunded', admin);
+      expect(filtered.data.health.robokassa).toEqual(health);
+    });
+  },
+});
