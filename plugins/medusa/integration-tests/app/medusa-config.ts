@@ -14,6 +14,9 @@ const merchant = {
   password3: 'test-shop-password-3-refunds',
   algorithm: 'sha256' as const,
   baseUrl: process.env.ROBOKASSA_BASE_URL,
+  // Most suites check the order right after the gateway's OK, so the callback waits for it (the pre-outbox
+  // behaviour); the outbox suite and the benchmark set KASSA_SETTLE_WAIT_MS to exercise the deferred path.
+  settleWaitMs: Number(process.env.KASSA_SETTLE_WAIT_MS ?? 60_000),
   receipt: { sno: 'usn_income' as const, tax: 'none', shippingTax: 'none' },
   storefront: {
     successUrl: 'http://storefront.test/order/confirmed?cart_id={cart_id}&order_id={order_id}',
@@ -43,6 +46,7 @@ const assistMerchant = {
   checkvalueMode: 'semicolon' as const,
   testMode: true,
   testBaseUrl: process.env.ASSIST_BASE_URL ?? 'http://127.0.0.1:9',
+  settleWaitMs: Number(process.env.KASSA_SETTLE_WAIT_MS ?? 60_000),
   storefront: {
     successUrl: 'http://storefront.test/order/confirmed?cart_id={cart_id}&order_id={order_id}',
     failUrl: 'http://storefront.test/checkout?cart_id={cart_id}&payment=failed',

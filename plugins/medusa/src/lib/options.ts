@@ -91,6 +91,13 @@ const medusaSchema = z
       .min(1)
       .max(7 * 24 * 60)
       .default(10),
+    /**
+     * How long a notification waits for Medusa to complete the order before the gateway gets its answer (ms). The
+     * payment is already recorded durably when the wait starts; past it the gateway is answered and the settle outbox
+     * finishes the order in the background (and the reconcile job after a crash), so a slow cart completion never
+     * makes the gateway wait or retry. 0 answers at once.
+     */
+    settleWaitMs: z.number().int().min(0).max(60_000).default(1000),
     /** Pending payments Robokassa still does not know after this many hours are marked failed. */
     expireAfterHours: z
       .number()
