@@ -9,3 +9,10 @@ export {
   refreshPayment,
 } from './refresh.js';
 export { finishRefund, type RefundDeps, type RefundRequest, refundPayment, refundSurplus } from './refund.js';
+export {
+  createSettleOutbox,
+  type DrainSummary,
+  SETTLE_OUTBOX_LOG_CODES,
+  type SettleOutbox,
+  type SettleOutboxOptions,
+} from './settle-outbox.js';
