@@ -2,15 +2,16 @@ import { processNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { sendWebResponse, toWebRequest } from '../../../lib/http';
 import { recordNotification } from '../../../lib/notification-journal';
+import { settleOutbox } from '../../../lib/outbox';
 import { robokassaModule } from '../../../lib/scope';
-import { settleStep } from '../../../lib/settle';
 
 /**
  * Assist's result notification (paste into the cabinet as `https://<medusa>/assist/notification`, POST): core's
  * exactly-once notification use case with the Assist gateway. It verifies the checkvalue over the values exactly as
  * posted (the raw body is kept, see middlewares.ts), the amount and currency against the ledger, and moves the order
- * to `paid` (or `held` for `Delay=1`) exactly once; Medusa then completes the cart, and only then does Assist get
- * the `pushpaymentresult` echoing billnumber and packetdate. Bad input gets Assist's failure reply (which stops its
+ * to `paid` (or `held` for `Delay=1`) exactly once; Medusa then completes the cart through the settle outbox
+ * (lib/outbox.ts): Assist gets the `pushpaymentresult` echoing billnumber and packetdate once the order exists or,
+ * past `settleWaitMs`, once the payment is durably recorded (the order follows in the background). Bad input gets Assist's failure reply (which stops its
  * retries) and changes nothing; a failure of ours gets a 503 without XML, so Assist tries again. Every outcome goes
  * to the notification journal (the Payments page's notification health) before the reply.
  */
@@ -21,7 +22,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     gateway: assist.gateway,
     ledger: plugin.ledger,
     logger: assist.log,
-    onSettled: settleStep(req.scope),
+    onSettled: settleOutbox(req.scope, 'assist').step,
   });
   await recordNotification(plugin.notifications, assist.gateway.id, outcome, assist.log);
   await sendWebResponse(res, assist.gateway.notificationReply(outcome));

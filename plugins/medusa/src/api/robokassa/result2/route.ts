@@ -1,8 +1,8 @@
 import { FIXED_BODIES, processHoldNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { readRawBody } from '../../../lib/http';
+import { settleOutbox } from '../../../lib/outbox';
 import { robokassaModule } from '../../../lib/scope';
-import { settleStep } from '../../../lib/settle';
 
 /**
  * ResultUrl2 (`https://<medusa>/robokassa/result2`, protocol §2.2), named in every live payment when
@@ -25,7 +25,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     gateway: robokassa.gateway(),
     ledger: robokassa.ledger,
     logger: robokassa.log(),
-    onSettled: settleStep(req.scope),
+    onSettled: settleOutbox(req.scope, 'robokassa').step,
   });
   if (outcome.kind === 'retry') return answer(res, 500);
   answer(res, outcome.kind === 'rejected' || outcome.kind === 'unavailable' ? 400 : 200);
