@@ -2,8 +2,9 @@
  * The notification journal: one row per notification a gateway sent us (when, which gateway, what the exactly-once
  * use case decided), so the admin can see that notifications arrive and whether some are refused — a wrong password
  * or Result URL in the cabinet otherwise shows only as payments that never turn `paid` ("no payment is invisible").
- * Gateway-neutral; the platform records `processNotification`'s outcome before it sends the gateway's reply. Rows
- * older than `retentionMs` (7 days) are deleted on each write, so the table stays small without a job.
+ * Gateway-neutral; the platform records `processNotification`'s outcome before it sends the gateway's reply (the SQL
+ * journal may batch the writes, see `batchMs`). Rows older than `retentionMs` (7 days) are deleted on a write (at
+ * most hourly), so the table stays small without a job.
  */
 import { KassaError } from '../errors.js';
 import type { NotificationOutcome } from '../gateway.js';
@@ -190,6 +191,17 @@ export async function migrateNotificationJournal(
 
 export interface SqlNotificationJournalOptions extends NotificationJournalOptions, NotificationTableOptions {
   dialect: SqlDialect;
+  /**
+   * Collect rows for this long and write them in one statement (default 0: each `record` writes at once). The
+   * journal is bookkeeping beside the gateway's reply: a busy notification route then spends no database round trip
+   * on it per request. `health` and `flush` write what is pending first, so this process always reads its own rows;
+   * a crash loses at most this window of journal rows (never a payment).
+   */
+  batchMs?: number | undefined;
+  /** A batched write that failed (the rows are dropped: bookkeeping never blocks or fails a notification). */
+  onBatchError?: ((error: unknown) => void) | undefined;
+  /** Rows past the retention are deleted on a write at most this often (default one hour). */
+  pruneEveryMs?: number | undefined;
 }
 
 /** The journal over core's `SqlClient` (PostgreSQL, SQLite); the table comes from the statements above. */
@@ -198,6 +210,13 @@ export class SqlNotificationJournal implements NotificationJournal {
   readonly #table: string;
   readonly #clock: () => Date;
   readonly #retention: number;
+  readonly #batchMs: number;
+  readonly #pruneEveryMs: number;
+  readonly #onBatchError: (error: unknown) => void;
+  #pending: Row[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #prunedAt: number | undefined;
 
   constructor(client: SqlClient, options: SqlNotificationJournalOptions) {
     checkDialect(options.dialect);
@@ -205,24 +224,52 @@ export class SqlNotificationJournal implements NotificationJournal {
     this.#table = tableName(options.table);
     this.#clock = options.now ?? (() => new Date());
     this.#retention = retentionOf(options);
+    this.#batchMs = Math.max(0, options.batchMs ?? 0);
+    this.#pruneEveryMs = Math.max(0, options.pruneEveryMs ?? 60 * 60 * 1000);
+    this.#onBatchError = options.onBatchError ?? (() => undefined);
   }
 
   async record(
     gateway: string,
     outcome: Pick<NotificationOutcome, 'kind'> & { readonly code?: string },
   ): Promise<void> {
-    const row = rowOf(gateway, outcome, this.#clock());
-    await this.#sql.query(`insert into ${this.#table} (gateway, received_at, outcome, code) values (?, ?, ?, ?)`, [
-      row.gateway,
-      row.receivedAt,
-      row.kind,
-      row.code,
-    ]);
-    // Bounded table: whatever fell out of the retention window goes on the next write.
-    await this.#sql.query(`delete from ${this.#table} where received_at < ?`, [row.receivedAt - this.#retention]);
+    // Validated now, in the caller's hands, whether written now or with the batch.
+    this.#pending.push(rowOf(gateway, outcome, this.#clock()));
+    if (this.#batchMs === 0) return this.flush();
+    this.#timer ??= setTimeout(() => {
+      this.flush().catch(this.#onBatchError);
+    }, this.#batchMs);
+    this.#timer.unref?.();
+  }
+
+  /** Writes the rows collected so far (one statement), then prunes if it is time. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const rows = this.#pending;
+    this.#pending = [];
+    // One write at a time, in order: a health read after a flush sees every earlier row.
+    const write = this.#writing.then(() => this.#write(rows));
+    this.#writing = write.catch(() => undefined);
+    return write;
+  }
+
+  async #write(rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(() => '(?, ?, ?, ?)').join(', ');
+    await this.#sql.query(
+      `insert into ${this.#table} (gateway, received_at, outcome, code) values ${values}`,
+      rows.flatMap((row) => [row.gateway, row.receivedAt, row.kind, row.code]),
+    );
+    // Bounded table: whatever fell out of the retention window goes on a write, at most every `pruneEveryMs`.
+    const at = Math.max(...rows.map((row) => row.receivedAt));
+    if (this.#prunedAt !== undefined && at - this.#prunedAt < this.#pruneEveryMs) return;
+    this.#prunedAt = at;
+    await this.#sql.query(`delete from ${this.#table} where received_at < ?`, [at - this.#retention]);
   }
 
   async health(gateway: string, now: Date = this.#clock()): Promise<NotificationHealth> {
+    await this.flush();
     const at = now.getTime();
     const rows = await this.#sql.query<{ last: unknown; last_ok: unknown; failures: unknown }>(
       `select cast(max(received_at) as text) as last,

@@ -11,6 +11,7 @@ import {
   notificationJournalSchemaStatements,
   type SqlClient,
   SqlNotificationJournal,
+  type SqlNotificationJournalOptions,
   sqlClientFromNodeSqlite,
   sqlClientFromPg,
 } from '../../src/ledger/index.js';
@@ -171,6 +172,73 @@ afterAll(async () => {
 });
 
 contract('PostgreSQL', () => sqlFactory(() => sqlClientFromPg(pool as pg.Pool), 'postgres'));
+// Batched writes (the Medusa plugin's setting): the same contract, since a read writes what is pending first.
+contract('PostgreSQL, batched', () => {
+  const factory = sqlFactory(() => sqlClientFromPg(pool as pg.Pool), 'postgres');
+  return (options) => factory({ ...options, batchMs: 60_000 } as NotificationJournalOptions);
+});
+
+describe('SqlNotificationJournal batching', () => {
+  /** SQLite behind a client that counts the statements it is given. */
+  async function counted(options: Partial<SqlNotificationJournalOptions> = {}) {
+    const db = new DatabaseSync(':memory:');
+    sqliteDbs.push(db);
+    const inner = sqlClientFromNodeSqlite(db);
+    await migrateNotificationJournal(inner, 'sqlite');
+    const statements: string[] = [];
+    const sql: SqlClient = {
+      ...inner,
+      query: (text, params) => {
+        statements.push(text.split(' ')[0] ?? '');
+        return inner.query(text, params);
+      },
+    };
+    const clock = manualClock();
+    return {
+      journal: new SqlNotificationJournal(sql, { dialect: 'sqlite', now: clock.now, ...options }),
+      statements,
+      clock,
+    };
+  }
+
+  test('100 records in a batch are one insert; health writes them first and sees them all', async () => {
+    const { journal, statements } = await counted({ batchMs: 60_000 });
+    for (let i = 0; i < 100; i += 1) await journal.record('robokassa', { kind: i % 10 === 0 ? 'rejected' : 'replay' });
+    expect(statements).toEqual([]);
+    expect(await journal.health('robokassa')).toEqual({ lastReceivedAt: T0, lastOkAt: T0, failures24h: 10 });
+    expect(statements).toEqual(['insert', 'delete', 'select']);
+  });
+
+  test('the batch is written when its window ends, without a read', async () => {
+    const { journal, statements } = await counted({ batchMs: 5 });
+    await journal.record('assist', { kind: 'paid' });
+    await journal.record('assist', { kind: 'paid' });
+    while (statements.length === 0) await new Promise((wake) => setTimeout(wake, 5));
+    expect(statements[0]).toBe('insert');
+  });
+
+  test('unbatched: one insert per record, and old rows are pruned at most once an hour', async () => {
+    const { journal, statements, clock } = await counted();
+    await journal.record('robokassa', { kind: 'paid' });
+    await journal.record('robokassa', { kind: 'paid' });
+    clock.advance(HOUR);
+    await journal.record('robokassa', { kind: 'paid' });
+    expect(statements).toEqual(['insert', 'delete', 'insert', 'insert', 'delete']);
+  });
+
+  test('a failed batch goes to onBatchError and never to the caller of record', async () => {
+    const errors: unknown[] = [];
+    const sql: SqlClient = { query: async () => Promise.reject(new Error('database gone')) } as unknown as SqlClient;
+    const journal = new SqlNotificationJournal(sql, {
+      dialect: 'sqlite',
+      batchMs: 1,
+      onBatchError: (e) => errors.push(e),
+    });
+    await journal.record('robokassa', { kind: 'paid' });
+    while (errors.length === 0) await new Promise((wake) => setTimeout(wake, 5));
+    expect(String(errors[0])).toContain('database gone');
+  });
+});
 
 describe('notification journal schema', () => {
   test('the database refuses an unknown outcome kind (the check constraint)', async () => {

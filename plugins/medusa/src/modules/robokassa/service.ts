@@ -48,8 +48,13 @@ export default class RobokassaModuleService {
 
   constructor(cradle: Cradle, options?: Record<string, unknown>) {
     this.ledger = medusaLedger(cradle.__pg_connection__);
+    // Batched: a burst of duplicate callbacks costs one insert a second, not one per callback (the Payments page's
+    // read writes what is pending first).
     this.notifications = new SqlNotificationJournal(sqlClientFromKnex(cradle.__pg_connection__), {
       dialect: 'postgres',
+      batchMs: 1000,
+      onBatchError: (error) =>
+        cradle.logger.warn(`KASSA_NOTIFICATION_JOURNAL_FAILED ${error instanceof Error ? error.name : 'unknown'}`),
     });
     this.#options = options;
     this.#configModule = cradle.configModule;
