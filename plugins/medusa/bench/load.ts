@@ -40,9 +40,15 @@ export async function load(url: string, body: string, expected: string | ((text:
     requests: latencies.length,
     perSecond: latencies.length / elapsed,
     meanMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
-    p95Ms: latencies[Math.floor(latencies.length * 0.95)] ?? 0,
+    p95Ms: percentile(latencies, 0.95),
     failures,
   };
 }
 
 export const fmt = (n: number) => n.toFixed(1);
+
+/** The value below which a fraction `p` of the sorted samples fall (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+}

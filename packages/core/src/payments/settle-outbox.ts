@@ -10,7 +10,7 @@
  * in-memory queue loses no payment.
  *
  * `step` is the `SettleStep` a notification route passes as `onSettled`: it queues the record and waits at most
- * `waitMs` for it. Settled in time → the gateway gets its OK after the order exists (as before); failed in time →
+ * `waitMs` for it (a copy arriving while that settlement is in flight does not wait at all). Settled in time → the gateway gets its OK after the order exists (as before); failed in time →
  * the error goes back to the use case (the gateway retries, as before); still running → the gateway gets its OK now.
  */
 import type { Gateway } from '../gateway.js';
@@ -167,6 +167,9 @@ export function createSettleOutbox(options: SettleOutboxOptions): SettleOutbox {
 
   const step: SettleStep = async (record, context) => {
     if (!owes(record)) return;
+    // A copy of a notification whose settlement is already queued or running adds nothing by waiting: the payment is
+    // recorded and the one settlement in flight finishes it. Only the call that starts a settlement waits for it.
+    if (jobs.has(keyOf(record))) return;
     const done = enqueue(record, context.source, 0);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deferred = new Promise<'deferred'>((wake) => {

@@ -119,16 +119,19 @@ describe('createSettleOutbox', () => {
     expect(medusa.calls).toEqual(['order-0']);
   });
 
-  test('duplicates while settling join the one settlement; after it they cost nothing', async () => {
+  test('duplicates while settling are answered without waiting and never settle twice; after it they cost nothing', async () => {
     const ctx = await setup();
     const held = gate();
     const medusa = platform(ctx, { hold: held.opened });
-    const outbox = createSettleOutbox({ ...ctx, onSettled: medusa.onSettled, waitMs: 0 });
+    // Even with a long wait: only the first copy (which started the settlement) would wait for it.
+    const outbox = createSettleOutbox({ ...ctx, onSettled: medusa.onSettled, waitMs: 60_000 });
+    const first = processNotification(ctx.post(), { ...ctx, onSettled: outbox.step, logger: ctx.logger });
+    while (medusa.calls.length === 0) await new Promise((wake) => setTimeout(wake, 1));
     const deps = { ...ctx, onSettled: outbox.step, logger: ctx.logger };
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => processNotification(ctx.post(), deps)));
-    expect(outcomes.filter((o) => o.kind === 'paid')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.kind === 'replay')).toHaveLength(19);
+    const outcomes = await Promise.all(Array.from({ length: 19 }, () => processNotification(ctx.post(), deps)));
+    expect(outcomes.map((o) => o.kind)).toEqual(Array.from({ length: 19 }, () => 'replay'));
     held.open();
+    expect((await first).kind).toBe('paid');
     await outbox.idle();
     const after = await Promise.all(Array.from({ length: 10 }, () => processNotification(ctx.post(), deps)));
     expect(after.every((o) => o.kind === 'replay')).toBe(true);
