@@ -3,6 +3,7 @@ import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { ROBOKASSA_MODULE } from '../src/modules/robokassa';
 import type RobokassaModuleService from '../src/modules/robokassa/service';
+import { adminHeaders } from './support/admin';
 import {
   ASSIST_MERCHANT,
   ASSIST_PROVIDERS,
@@ -13,7 +14,7 @@ import {
   payAssist,
   registerAssistMerchant,
 } from './support/assist';
-import { type Api, shopState, startCheckout } from './support/checkout';
+import { type Api, secondTab, shopState, startCheckout } from './support/checkout';
 import { type SeededShop, seedShop } from './support/seed';
 
 /**
@@ -272,7 +273,7 @@ medusaIntegrationTestRunner({
       expect(state.orderIds).toHaveLength(1);
     });
 
-    test('hold voided: cancel releases the hold at Assist; a changed cart cancels an unpaid order and its late notification makes no order', async () => {
+    test('hold voided: cancel releases the hold at Assist', async () => {
       const { Modules } = await import('@medusajs/framework/utils');
       const payments = getContainer().resolve(Modules.PAYMENT);
       const held = await checkout(ASSIST_PROVIDERS.hold);
@@ -283,17 +284,65 @@ medusaIntegrationTestRunner({
       expect((await order(held.data.order_number))?.state).toBe('cancelled');
       expect(sandbox.admin.assist.bill(outcome.bill.billNumber)?.state).toBe('Canceled');
       expect((await shopState(getContainer(), held.cartId)).payments[0]?.canceled).toBe(true);
+    });
 
-      // The buyer changes the cart: Medusa deletes the session and the order is cancelled in the ledger; a genuine
-      // notification arriving for it later can no longer make an order.
+    test('cart changed after the Assist page was opened, then paid: accepted once, flagged a surplus and refunded, no order', async () => {
       const c = await checkout();
+      // The buyer changes the cart: Medusa deletes the session for good and the order is cancelled in the ledger.
       await api.post(`/store/carts/${c.cartId}/line-items`, { variant_id: shop.variantId, quantity: 1 }, store);
       expect((await order(c.data.order_number))?.state).toBe('cancelled');
-      const late = await notify(
-        assistNotification({ orderNumber: c.data.order_number, billNumber: '1234567890123456.1', amount: '2769.00' }),
-      );
-      expect(String(late.data)).not.toContain('firstcode="0"');
+
+      // Assist's page cannot be withdrawn: the buyer pays it anyway. The payment is answered OK at once (before the
+      // fix: the cart of a deleted session was unknown, ON_PAID_FAILED on every retry), and given back in full.
+      const paid = await payAssist(sandbox, c, { method: 'card', faults: { buyerClosesTab: true } });
+      expect(paid.delivery.attempts.map((a) => a.outcome)).toEqual(['ok']);
+      expect(await order(c.data.order_number)).toMatchObject({ state: 'refunded', surplus: true });
+      // Paid, then refunded in full through cancel.cfm (the sandbox shows a wholly refunded bill as Canceled).
+      expect(sandbox.admin.assist.bill(paid.bill.billNumber)).toMatchObject({ charged: 276900, refunded: 276900 });
       expect((await shopState(getContainer(), c.cartId)).orderIds).toEqual([]);
+
+      const admin = await adminHeaders(api, getContainer());
+      const listed = await api.get('/admin/kassa/payments?state=surplus', admin);
+      expect(listed.data.payments).toEqual([
+        expect.objectContaining({
+          gateway: 'assist',
+          invoice_id: c.data.order_number,
+          state: 'refunded',
+          surplus: true,
+        }),
+      ]);
+    });
+
+    test('two Assist tabs, the older (superseded) order paid first, then the newer: each answered once, one order, the other payment refunded', async () => {
+      const first = await checkout();
+      const second = (await secondTab(
+        api,
+        getContainer(),
+        shop,
+        first,
+        ASSIST_PROVIDERS.capture,
+      )) as unknown as AssistCheckout;
+      expect(second.data.order_number).not.toBe(first.data.order_number);
+      expect((await order(first.data.order_number))?.state).toBe('cancelled');
+
+      const older = await payAssist(sandbox, first, { method: 'card', faults: { buyerClosesTab: true } });
+      expect(older.delivery.attempts.map((a) => a.outcome)).toEqual(['ok']);
+      const newer = await payAssist(sandbox, second, { method: 'card', faults: { buyerClosesTab: true } });
+      expect(newer.delivery.attempts.map((a) => a.outcome)).toEqual(['ok']);
+
+      const state = await shopState(getContainer(), first.cartId);
+      expect(state.orderIds).toHaveLength(1);
+      expect(state.payments.filter((p) => p.captured)).toHaveLength(1);
+      // Two payments, one order: one of them completed it, the other is a surplus given back in full. Which one
+      // depends on whether the settle step lets the older order take over the cart's current session (Robokassa
+      // does); either way no money is unaccounted for.
+      const records = [await order(first.data.order_number), await order(second.data.order_number)];
+      expect(records.map((r) => (r?.surplus ? `surplus ${r.state}` : r?.state)).sort()).toEqual([
+        'paid',
+        'surplus refunded',
+      ]);
+      const bills = [older.bill.billNumber, newer.bill.billNumber].map((b) => sandbox.admin.assist.bill(b)?.refunded);
+      expect(bills.sort()).toEqual([0, 276900]);
     });
 
     test('a notification the sandbox drops: the reconcile job finds the payment with orderstate and completes the order', async () => {
@@ -313,21 +362,11 @@ medusaIntegrationTestRunner({
     });
 
     test('admin routes: URLs to paste, credentials check, order widget data, refresh, and no access without login', async () => {
-      const { createUserAccountWorkflow } = await import('@medusajs/medusa/core-flows');
       const c = await checkout();
       await payAssist(sandbox, c, { method: 'card' });
       const [orderId] = (await shopState(getContainer(), c.cartId)).orderIds;
 
-      const credentials = { email: 'admin@kassa.test', password: 'admin-password' };
-      const registered = await api.post('/auth/user/emailpass/register', credentials);
-      const payload = JSON.parse(
-        Buffer.from(String(registered.data.token).split('.')[1] ?? '', 'base64url').toString(),
-      );
-      await createUserAccountWorkflow(getContainer()).run({
-        input: { authIdentityId: payload.auth_identity_id, userData: { email: credentials.email } },
-      });
-      const login = await api.post('/auth/user/emailpass', credentials);
-      const admin = { headers: { authorization: `Bearer ${login.data.token}` } };
+      const admin = await adminHeaders(api, getContainer());
 
       for (const url of ['/admin/assist/settings', `/admin/assist/orders/${orderId}`]) {
         expect((await api.get(url, { validateStatus: () => true })).status).toBe(401);

@@ -7,8 +7,9 @@ import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { ROBOKASSA_MODULE } from '../src/modules/robokassa';
 import type RobokassaModuleService from '../src/modules/robokassa/service';
+import { adminHeaders } from './support/admin';
 import { type Api, type Checkout, payInSandbox, type SessionData, shopState, startCheckout } from './support/checkout';
-import { MERCHANT, PROVIDERS } from './support/merchant';
+import { MERCHANT, PROVIDERS, registerMerchant } from './support/merchant';
 import { type SeededShop, seedShop } from './support/seed';
 
 /**
@@ -72,17 +73,10 @@ medusaIntegrationTestRunner({
     const ledger = () => getContainer().resolve<RobokassaModuleService>(ROBOKASSA_MODULE).ledger;
     /** The ledger record of an InvId, through core's gateway-neutral API. */
     const invoice = (invId: number) => ledger().find({ gateway: 'robokassa', invoiceId: String(invId) });
-    const resultUrl = () => `${api.defaults.baseURL}/robokassa/result`;
 
     beforeEach(async () => {
       sandbox.admin.reset();
-      sandbox.admin.upsertMerchant({
-        ...MERCHANT,
-        resultUrl: resultUrl(),
-        resultMethod: 'POST',
-        successUrl: `${api.defaults.baseURL}/robokassa/success`,
-        failUrl: `${api.defaults.baseURL}/robokassa/fail`,
-      });
+      registerMerchant(sandbox, api);
       shop = await seedShop(getContainer());
     });
 
@@ -386,22 +380,12 @@ medusaIntegrationTestRunner({
     });
 
     test('admin routes: cabinet URLs without secrets, credentials check, the order widget data, and no access without login', async () => {
-      const { createUserAccountWorkflow } = await import('@medusajs/medusa/core-flows');
       const checkout = await startCheckout(api, shop, PROVIDERS.capture);
       await payInSandbox(sandbox, checkout, { method: 'BankCardPSR' });
       const [orderId] = (await shopState(getContainer(), checkout.cartId)).orderIds;
 
       // An admin, the way Medusa's own API makes one: register an identity, attach a user, log in.
-      const credentials = { email: 'admin@kassa.test', password: 'admin-password' };
-      const registered = await api.post('/auth/user/emailpass/register', credentials);
-      const payload = JSON.parse(
-        Buffer.from(String(registered.data.token).split('.')[1] ?? '', 'base64url').toString(),
-      );
-      await createUserAccountWorkflow(getContainer()).run({
-        input: { authIdentityId: payload.auth_identity_id, userData: { email: credentials.email } },
-      });
-      const login = await api.post('/auth/user/emailpass', credentials);
-      const admin = { headers: { authorization: `Bearer ${login.data.token}` } };
+      const admin = await adminHeaders(api, getContainer());
 
       const anonymous = await api.get('/admin/robokassa/settings', { validateStatus: () => true });
       expect(anonymous.status).toBe(401);

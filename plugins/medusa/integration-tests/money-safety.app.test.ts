@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
-import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { ROBOKASSA_MODULE } from '../src/modules/robokassa';
 import type RobokassaModuleService from '../src/modules/robokassa/service';
-import { type Api, type Checkout, payInSandbox, type SessionData, shopState, startCheckout } from './support/checkout';
-import { MERCHANT, PROVIDERS } from './support/merchant';
+import { adminHeaders as adminOf } from './support/admin';
+import { type Api, payInSandbox, secondTab, shopState, startCheckout } from './support/checkout';
+import { PROVIDERS, registerMerchant } from './support/merchant';
 import { type SeededShop, seedShop } from './support/seed';
 
 /**
@@ -30,53 +30,15 @@ medusaIntegrationTestRunner({
 
     beforeEach(async () => {
       sandbox.admin.reset();
-      sandbox.admin.upsertMerchant({
-        ...MERCHANT,
-        resultUrl: `${api.defaults.baseURL}/robokassa/result`,
-        resultMethod: 'POST',
-        successUrl: `${api.defaults.baseURL}/robokassa/success`,
-        failUrl: `${api.defaults.baseURL}/robokassa/fail`,
-      });
+      registerMerchant(sandbox, api);
       shop = await seedShop(getContainer());
     });
 
-    async function adminHeaders() {
-      const { createUserAccountWorkflow } = await import('@medusajs/medusa/core-flows');
-      const credentials = { email: `admin-${Date.now()}@kassa.test`, password: 'admin-password' };
-      const registered = await api.post('/auth/user/emailpass/register', credentials);
-      const payload = JSON.parse(
-        Buffer.from(String(registered.data.token).split('.')[1] ?? '', 'base64url').toString(),
-      );
-      await createUserAccountWorkflow(getContainer()).run({
-        input: { authIdentityId: payload.auth_identity_id, userData: { email: credentials.email } },
-      });
-      const login = await api.post('/auth/user/emailpass', credentials);
-      return { headers: { authorization: `Bearer ${login.data.token}` } };
-    }
-
-    /** The buyer opens a second payment page for the same cart (a second tab): a new session and invoice. */
-    async function secondTab(first: Checkout): Promise<Checkout> {
-      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY);
-      const { data } = await query.graph({
-        entity: 'cart',
-        fields: ['payment_collection.id'],
-        filters: { id: first.cartId },
-      });
-      const collectionId = (data[0] as { payment_collection: { id: string } }).payment_collection.id;
-      const { data: created } = await api.post(
-        `/store/payment-collections/${collectionId}/payment-sessions`,
-        { provider_id: PROVIDERS.capture },
-        { headers: { 'x-publishable-api-key': shop.publishableKey } },
-      );
-      const sessions = created.payment_collection.payment_sessions as Array<{ id: string; data: SessionData }>;
-      const session = sessions.find((s) => s.id !== first.sessionId) ?? sessions[0];
-      if (!session) throw new Error('no second session');
-      return { cartId: first.cartId, sessionId: session.id, data: session.data };
-    }
+    const adminHeaders = () => adminOf(api, getContainer());
 
     test('two tabs: the older (superseded) invoice paid first makes the one order; the newer one paid after is refunded as a surplus and listed', async () => {
       const first = await startCheckout(api, shop, PROVIDERS.capture);
-      const second = await secondTab(first);
+      const second = await secondTab(api, getContainer(), shop, first, PROVIDERS.capture);
       expect(second.data.inv_id).not.toBe(first.data.inv_id);
       expect((await invoice(first.data.inv_id))?.state).toBe('cancelled');
 

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
+import { adminHeaders } from './support/admin';
 import { type Api, payInSandbox, startCheckout } from './support/checkout';
-import { MERCHANT, PROVIDERS } from './support/merchant';
+import { PROVIDERS, registerMerchant } from './support/merchant';
 import { seedShop } from './support/seed';
 
 /**
@@ -21,31 +22,11 @@ medusaIntegrationTestRunner({
   testSuite: ({ api: rawApi, getContainer }) => {
     const api = rawApi as Api;
 
-    async function adminHeaders() {
-      const { createUserAccountWorkflow } = await import('@medusajs/medusa/core-flows');
-      const credentials = { email: `admin-${Date.now()}@kassa.test`, password: 'admin-password' };
-      const registered = await api.post('/auth/user/emailpass/register', credentials);
-      const payload = JSON.parse(
-        Buffer.from(String(registered.data.token).split('.')[1] ?? '', 'base64url').toString(),
-      );
-      await createUserAccountWorkflow(getContainer()).run({
-        input: { authIdentityId: payload.auth_identity_id, userData: { email: credentials.email } },
-      });
-      const login = await api.post('/auth/user/emailpass', credentials);
-      return { headers: { authorization: `Bearer ${login.data.token}` } };
-    }
-
     test('after a paid notification and a tampered one: last received now, one failure in 24 h', async () => {
       sandbox.admin.reset();
-      sandbox.admin.upsertMerchant({
-        ...MERCHANT,
-        resultUrl: `${api.defaults.baseURL}/robokassa/result`,
-        resultMethod: 'POST',
-        successUrl: `${api.defaults.baseURL}/robokassa/success`,
-        failUrl: `${api.defaults.baseURL}/robokassa/fail`,
-      });
+      registerMerchant(sandbox, api);
       const shop = await seedShop(getContainer());
-      const admin = await adminHeaders();
+      const admin = await adminHeaders(api, getContainer());
 
       const fresh = await api.get('/admin/kassa/payments', admin);
       expect(fresh.data.health.robokassa).toEqual({ last_received_at: null, last_ok_at: null, failures_24h: 0 });

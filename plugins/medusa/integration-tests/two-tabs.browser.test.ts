@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
-import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROBOKASSA_MODULE } from '../src/modules/robokassa';
 import type RobokassaModuleService from '../src/modules/robokassa/service';
-import { type Api, type Checkout, type SessionData, shopState, startCheckout } from './support/checkout';
-import { MERCHANT, PROVIDERS } from './support/merchant';
+import { type Api, type Checkout, secondTab, shopState, startCheckout } from './support/checkout';
+import { PROVIDERS, registerMerchant } from './support/merchant';
 import { type SeededShop, seedShop } from './support/seed';
 
 /**
@@ -60,36 +59,14 @@ medusaIntegrationTestRunner({
 
     beforeEach(async () => {
       sandbox.admin.reset();
-      sandbox.admin.upsertMerchant({
-        ...MERCHANT,
-        resultUrl: `${api.defaults.baseURL}/robokassa/result`,
-        resultMethod: 'POST',
-        successUrl: `${api.defaults.baseURL}/robokassa/success`,
-        failUrl: `${api.defaults.baseURL}/robokassa/fail`,
-      });
+      registerMerchant(sandbox, api);
       shop = await seedShop(getContainer());
     });
 
     test('two tabs, older page paid first, then the newer one: one order, the second payment refunded, both tabs on the confirmation', async () => {
       const first = await startCheckout(api, shop, PROVIDERS.capture);
       // The second tab: the storefront creates a new payment session for the same cart; Medusa drops the first one.
-      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY);
-      const { data } = await query.graph({
-        entity: 'cart',
-        fields: ['payment_collection.id'],
-        filters: { id: first.cartId },
-      });
-      const collectionId = (data[0] as { payment_collection: { id: string } }).payment_collection.id;
-      const { data: created } = await api.post(
-        `/store/payment-collections/${collectionId}/payment-sessions`,
-        { provider_id: PROVIDERS.capture },
-        { headers: { 'x-publishable-api-key': shop.publishableKey } },
-      );
-      const session = (created.payment_collection.payment_sessions as Array<{ id: string; data: SessionData }>).find(
-        (s) => s.id !== first.sessionId,
-      );
-      if (!session) throw new Error('no second payment session');
-      const second: Checkout = { cartId: first.cartId, sessionId: session.id, data: session.data };
+      const second = await secondTab(api, getContainer(), shop, first, PROVIDERS.capture);
       expect(second.data.inv_id).not.toBe(first.data.inv_id);
 
       const context = await browser.newContext({ locale: 'ru-RU' });

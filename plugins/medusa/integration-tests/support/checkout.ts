@@ -91,6 +91,37 @@ export async function startCheckout(
   return { cartId, sessionId: session.id, data: session.data as SessionData };
 }
 
+/**
+ * The buyer opens a second payment page for the same cart (a second tab): the storefront creates a new payment
+ * session of the same provider, and Medusa drops the first one (its invoice is cancelled in the ledger).
+ */
+export async function secondTab(
+  api: Api,
+  container: MedusaContainer,
+  shop: SeededShop,
+  first: Pick<Checkout, 'cartId' | 'sessionId'>,
+  providerId: string,
+): Promise<Checkout> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY);
+  const { data } = await query.graph({
+    entity: 'cart',
+    fields: ['payment_collection.id'],
+    filters: { id: first.cartId },
+  });
+  const collectionId = (data[0] as { payment_collection: { id: string } }).payment_collection.id;
+  const { data: created } = await step('create second payment session', () =>
+    api.post(
+      `/store/payment-collections/${collectionId}/payment-sessions`,
+      { provider_id: providerId },
+      { headers: { 'x-publishable-api-key': shop.publishableKey } },
+    ),
+  );
+  const sessions = created.payment_collection.payment_sessions as Array<{ id: string; data: SessionData }>;
+  const session = sessions.find((s) => s.id !== first.sessionId);
+  if (!session) throw new Error('no second payment session');
+  return { cartId: first.cartId, sessionId: session.id, data: session.data };
+}
+
 /** The buyer on the sandbox's payment page: the shop's signed POST form is submitted, then Pay / Decline / Leave. */
 export async function payInSandbox(
   sandbox: Sandbox,
