@@ -3,4 +3,5 @@ export type { MemoryLedger, MemoryLedgerOptions } from './memory.js';
 export { createMemoryLedger } from './memory.js';
 export * from './notification-health.js';
 export * from './port.js';
+export { answeredForGood, memoizeSettled, type SettledMemoOptions } from './settled-memo.js';
 export * from './sql/index.js';
