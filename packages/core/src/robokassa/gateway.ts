@@ -28,6 +28,7 @@ import type {
 import { fixedResponse, textResponse } from '../http.js';
 import type { PaymentDetails, PaymentRecord } from '../ledger/port.js';
 import type { Money } from '../money.js';
+import type { RefundPreparation } from '../payments/refund.js';
 import { shopCurrency } from './api/common.js';
 import { getCurrencies } from './api/currencies.js';
 import { cancelHold, confirmHold } from './api/hold.js';
@@ -164,7 +165,7 @@ async function credentialsStep(name: string, proves: string, call: () => Promise
   }
 }
 
-export class RobokassaGateway implements Gateway {
+export class RobokassaGateway implements Gateway, RefundPreparation {
   readonly id = 'robokassa' as const;
   readonly capabilities: GatewayCapabilities;
   readonly secrets;
@@ -368,15 +369,31 @@ export class RobokassaGateway implements Gateway {
     );
   }
 
-  async refund(record: PaymentRecord, input: RefundInput): Promise<RefundResult> {
-    let opKey = robokassaDetails(record).opKey;
-    if (opKey === undefined) {
-      const status = await this.status(record);
-      opKey = status.kind === 'not_found' ? undefined : status.details.opKey;
-    }
+  /**
+   * The OpKey the Refund API needs, before `refundPayment` writes the refund ahead: the record's own (ResultUrl2, a
+   * refresh), else OpStateExt's — a payment learned from ResultURL has none. No OpKey, no refund: refused here, so
+   * nothing is left `refund_requested`.
+   */
+  async prepareRefund(record: PaymentRecord): Promise<PaymentDetails> {
+    if (robokassaDetails(record).opKey) return {};
+    const status = await this.status(record);
+    const opKey = status.kind === 'not_found' ? undefined : status.details.opKey;
     if (!opKey) {
-      throw new KassaError('GATEWAY_BAD_RESPONSE', 'Robokassa did not return the operation key a refund needs', {
-        details: { invoiceId: record.invoiceId },
+      throw new KassaError(
+        'REFUND_REJECTED',
+        'Robokassa has not reported the operation key a refund needs, so nothing was sent: try again later, or refund in the Robokassa cabinet',
+        { details: { invoiceId: record.invoiceId, reason: 'op_key_unavailable', status: status.kind } },
+      );
+    }
+    return { opKey };
+  }
+
+  async refund(record: PaymentRecord, input: RefundInput): Promise<RefundResult> {
+    const opKey = robokassaDetails(record).opKey;
+    if (!opKey) {
+      // `refundPayment` stores it with the write-ahead (`prepareRefund`); a definite refusal puts the record back.
+      throw new KassaError('REFUND_REJECTED', 'A Robokassa refund needs the operation key on the record', {
+        details: { invoiceId: record.invoiceId, reason: 'op_key_unavailable' },
       });
     }
     // The caller's receipt lines: a full refund repeats the payment's; a partial one names what goes back.
