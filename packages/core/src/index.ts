@@ -6,7 +6,7 @@
 export * from './errors.js';
 export type * from './gateway.js';
 export * from './hold-notification.js';
-export { FIXED_BODIES, type FixedStatus } from './http.js';
+export { DEFAULT_MAX_BODY_BYTES, FIXED_BODIES, type FixedStatus } from './http.js';
 export * from './ledger/index.js';
 export * from './log.js';
 export * from './money.js';

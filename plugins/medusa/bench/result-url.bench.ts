@@ -8,7 +8,7 @@ import { MERCHANT, PROVIDERS } from '../integration-tests/support/merchant';
 import { seedShop } from '../integration-tests/support/seed';
 import { ROBOKASSA_MODULE } from '../src/modules/robokassa';
 import type RobokassaModuleService from '../src/modules/robokassa/service';
-import { CONCURRENCY, fmt, load, percentile, SECONDS } from './load';
+import { CONCURRENCY, fmt, load, percentile, profiled, SECONDS } from './load';
 
 /**
  * ResultURL benchmark (prints numbers; asserts correctness, never time). With the plugin's default `settleWaitMs`.
@@ -113,7 +113,7 @@ medusaIntegrationTestRunner({
       await load(`${base}/robokassa/result`, duplicate, `OK${last.data.inv_id}`);
       // The same form body goes to both routes: Medusa parses it either way, so that cost is not counted as the plugin's.
       const noop = await load(`${base}/bench/noop`, duplicate, 'OK');
-      const dup = await load(`${base}/robokassa/result`, duplicate, `OK${last.data.inv_id}`);
+      const dup = await profiled(() => load(`${base}/robokassa/result`, duplicate, `OK${last.data.inv_id}`));
       const ratio = dup.perSecond / noop.perSecond;
 
       console.log(`

@@ -51,4 +51,22 @@ describe('kassaLogger: the plugin’s only logger cannot leak', () => {
     } as unknown as MedusaLogger;
     expect(() => kassaLogger(throwing, []).error('X', {})).not.toThrow();
   });
+
+  test('a level Medusa does not print is neither redacted nor formatted (a duplicate callback logs a replay at info)', () => {
+    const { lines, logger } = capture();
+    const atWarn = { ...logger, shouldLog: (level: string) => level !== 'info' } as unknown as MedusaLogger;
+    let read = 0;
+    const fields = {
+      get invoiceId() {
+        read += 1;
+        return '7';
+      },
+    };
+    const log = kassaLogger(atWarn, []);
+    log.info('PAYMENT_REPLAY', fields);
+    expect(read).toBe(0);
+    expect(lines).toEqual([]);
+    log.warn('CALLBACK_MALFORMED', fields);
+    expect(lines).toEqual(['robokassa CALLBACK_MALFORMED {"invoiceId":"7"}']);
+  });
 });

@@ -81,6 +81,52 @@ export function toStreamingWebRequest(req: MedusaRequest): Request {
   return new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
 }
 
+/**
+ * `toStreamingWebRequest` for a small body, cheaper: the body is read here, at most `maxBytes` + 1 bytes, and handed
+ * to core as bytes (a web stream over Node's request costs more than the rest of a duplicate callback). A body over
+ * the bound is passed on as the bytes read so far, which core's own bound refuses with its fixed 413; core still
+ * decides everything else (method, content type, encoding).
+ */
+export async function toBufferedWebRequest(req: MedusaRequest, maxBytes: number): Promise<Request> {
+  const method = req.method.toUpperCase();
+  const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
+  if (method === 'GET' || method === 'HEAD' || raw !== undefined) return toWebRequest(req);
+  const body = await readAtMost(req, maxBytes + 1);
+  const url = `http://medusa.local${req.originalUrl ?? req.url}`;
+  const headers = new Headers();
+  const contentType = req.headers['content-type'];
+  if (typeof contentType === 'string') headers.set('content-type', contentType);
+  return new Request(url, { method, headers, body: new Uint8Array(body) });
+}
+
+/**
+ * Reads a request body until it ends or `limit` bytes have arrived, then stops reading (paused, not destroyed: the
+ * reply must still reach the client). A body that breaks off is returned as far as it came; core judges it.
+ */
+function readAtMost(req: MedusaRequest, limit: number): Promise<Buffer> {
+  const stream = req as unknown as Readable;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => {
+      stream.off('data', onData);
+      stream.off('end', finish);
+      stream.off('error', finish);
+      stream.pause();
+      resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= limit) finish();
+    };
+    stream.on('data', onData);
+    stream.on('end', finish);
+    stream.on('error', finish);
+  });
+}
+
 /** `rawParameters` for a route whose body is unread: undefined when the body is over `MAX_RAW_BODY_BYTES`. */
 export async function readParameters(req: MedusaRequest): Promise<string | undefined> {
   if (req.method.toUpperCase() !== 'POST') return rawParameters(req);

@@ -14,7 +14,7 @@ export function kassaLogger(
 ): KassaLogger {
   const line = (code: string, fields?: LogFields) =>
     `${gateway} ${code}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`;
-  return guardLogger(
+  const guarded = guardLogger(
     {
       info: (code, fields) => logger.info(line(code, fields)),
       warn: (code, fields) => logger.warn(line(code, fields)),
@@ -22,4 +22,13 @@ export function kassaLogger(
     },
     secrets,
   );
+  // A level Medusa does not print costs nothing: no redaction, no formatting (every duplicate callback logs a replay
+  // at info, and a production shop often runs at warn).
+  const enabled = (level: 'info' | 'warn' | 'error') =>
+    typeof logger.shouldLog !== 'function' || logger.shouldLog(level);
+  return {
+    info: (code, fields) => (enabled('info') ? guarded.info(code, fields) : undefined),
+    warn: (code, fields) => (enabled('warn') ? guarded.warn(code, fields) : undefined),
+    error: (code, fields) => (enabled('error') ? guarded.error(code, fields) : undefined),
+  };
 }

@@ -1,5 +1,6 @@
 import {
   type Logger as KassaLogger,
+  memoizeSettled,
   type NotificationJournal,
   type PaymentLedger,
   SqlLedger,
@@ -36,6 +37,11 @@ export function medusaLedger(connection: KnexLike): PaymentLedger {
  */
 export default class RobokassaModuleService {
   readonly ledger: PaymentLedger;
+  /**
+   * The same ledger for the notification routes, answering copies of an already paid and settled invoice's
+   * notification from memory (core's `memoizeSettled`: same replies, no database round trip per copy).
+   */
+  readonly notificationLedger: PaymentLedger;
   /** Every notification's outcome (table `kassa_notification`), for the Payments page's notification health. */
   readonly notifications: NotificationJournal;
   readonly #options: unknown;
@@ -48,6 +54,7 @@ export default class RobokassaModuleService {
 
   constructor(cradle: Cradle, options?: Record<string, unknown>) {
     this.ledger = medusaLedger(cradle.__pg_connection__);
+    this.notificationLedger = memoizeSettled(this.ledger);
     // Batched: a burst of duplicate callbacks costs one insert a second, not one per callback (the Payments page's
     // read writes what is pending first).
     this.notifications = new SqlNotificationJournal(sqlClientFromKnex(cradle.__pg_connection__), {

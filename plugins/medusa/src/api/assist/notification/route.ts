@@ -20,7 +20,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const assist = plugin.assist();
   const outcome = await processNotification(toWebRequest(req), {
     gateway: assist.gateway,
-    ledger: plugin.ledger,
+    ledger: plugin.notificationLedger,
     logger: assist.log,
     onSettled: settleOutbox(req.scope, 'assist').step,
   });

@@ -1,6 +1,6 @@
-import { processNotification } from '@kassa/core';
+import { DEFAULT_MAX_BODY_BYTES as MAX_BODY_BYTES, processNotification } from '@kassa/core';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
-import { sendWebResponse, toStreamingWebRequest } from '../../../lib/http';
+import { sendWebResponse, toBufferedWebRequest } from '../../../lib/http';
 import { recordNotification } from '../../../lib/notification-journal';
 import { settleOutbox } from '../../../lib/outbox';
 import { robokassaModule } from '../../../lib/scope';
@@ -20,9 +20,9 @@ async function handle(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const robokassa = robokassaModule(req.scope);
   const gateway = robokassa.gateway();
   const logger = robokassa.log();
-  const outcome = await processNotification(toStreamingWebRequest(req), {
+  const outcome = await processNotification(await toBufferedWebRequest(req, MAX_BODY_BYTES), {
     gateway,
-    ledger: robokassa.ledger,
+    ledger: robokassa.notificationLedger,
     logger,
     onSettled: settleOutbox(req.scope, 'robokassa').step,
   });
