@@ -1,12 +1,8 @@
-import path from 'node:path';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
-import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { ROBOKASSA_MODULE } from '../src/modules/robokassa';
-import type RobokassaModuleService from '../src/modules/robokassa/service';
-import { type Api, type Checkout, secondTab, shopState, startCheckout } from './support/checkout';
-import { PROVIDERS, registerMerchant } from './support/merchant';
-import { type SeededShop, seedShop } from './support/seed';
+import { type Checkout, secondTab, shopState, startCheckout } from './support/checkout';
+import { PROVIDERS } from './support/merchant';
+import { shopSuite } from './support/suite';
 
 /**
  * Issue #11 "Done when": the two-tabs double payment in a real browser (Chromium through playwright-core) on the
@@ -49,55 +45,44 @@ async function pay(page: Page): Promise<URL> {
   return new URL(request.url());
 }
 
-medusaIntegrationTestRunner({
-  cwd: path.join(__dirname, 'app'),
-  testSuite: ({ api: rawApi, getContainer }) => {
-    const api = rawApi as Api;
-    let shop: SeededShop;
-    const ledger = () => getContainer().resolve<RobokassaModuleService>(ROBOKASSA_MODULE).ledger;
-    const invoice = (invId: number) => ledger().find({ gateway: 'robokassa', invoiceId: String(invId) });
+shopSuite({ sandbox }, (t) => {
+  const { api, getContainer } = t;
+  const invoice = (invId: number) => t.record('robokassa', invId);
 
-    beforeEach(async () => {
-      sandbox.admin.reset();
-      registerMerchant(sandbox, api);
-      shop = await seedShop(getContainer());
-    });
+  test('two tabs, older page paid first, then the newer one: one order, the second payment refunded, both tabs on the confirmation', async () => {
+    const first = await startCheckout(api, t.shop, PROVIDERS.capture);
+    // The second tab: the storefront creates a new payment session for the same cart; Medusa drops the first one.
+    const second = await secondTab(api, getContainer(), t.shop, first, PROVIDERS.capture);
+    expect(second.data.inv_id).not.toBe(first.data.inv_id);
 
-    test('two tabs, older page paid first, then the newer one: one order, the second payment refunded, both tabs on the confirmation', async () => {
-      const first = await startCheckout(api, shop, PROVIDERS.capture);
-      // The second tab: the storefront creates a new payment session for the same cart; Medusa drops the first one.
-      const second = await secondTab(api, getContainer(), shop, first, PROVIDERS.capture);
-      expect(second.data.inv_id).not.toBe(first.data.inv_id);
+    const context = await browser.newContext({ locale: 'ru-RU' });
+    try {
+      const older = await context.newPage();
+      const newer = await context.newPage();
+      await openPaymentPage(older, first);
+      await openPaymentPage(newer, second);
+      expect(await older.textContent('main')).toContain(String(first.data.inv_id));
+      expect(await newer.textContent('main')).toContain(String(second.data.inv_id));
 
-      const context = await browser.newContext({ locale: 'ru-RU' });
-      try {
-        const older = await context.newPage();
-        const newer = await context.newPage();
-        await openPaymentPage(older, first);
-        await openPaymentPage(newer, second);
-        expect(await older.textContent('main')).toContain(String(first.data.inv_id));
-        expect(await newer.textContent('main')).toContain(String(second.data.inv_id));
+      const landedFirst = await pay(older);
+      const afterFirst = await shopState(getContainer(), first.cartId);
+      expect(afterFirst.orderIds).toHaveLength(1);
+      const orderId = afterFirst.orderIds[0] as string;
+      expect(landedFirst.pathname).toBe('/order/confirmed');
+      expect(landedFirst.searchParams.get('order_id')).toBe(orderId);
 
-        const landedFirst = await pay(older);
-        const afterFirst = await shopState(getContainer(), first.cartId);
-        expect(afterFirst.orderIds).toHaveLength(1);
-        const orderId = afterFirst.orderIds[0] as string;
-        expect(landedFirst.pathname).toBe('/order/confirmed');
-        expect(landedFirst.searchParams.get('order_id')).toBe(orderId);
+      const landedSecond = await pay(newer);
+      expect(landedSecond.pathname).toBe('/order/confirmed');
+      expect(landedSecond.searchParams.get('order_id')).toBe(orderId);
+    } finally {
+      await context.close();
+    }
 
-        const landedSecond = await pay(newer);
-        expect(landedSecond.pathname).toBe('/order/confirmed');
-        expect(landedSecond.searchParams.get('order_id')).toBe(orderId);
-      } finally {
-        await context.close();
-      }
-
-      const state = await shopState(getContainer(), first.cartId);
-      expect(state.orderIds).toHaveLength(1);
-      expect(state.payments.filter((p) => p.captured)).toHaveLength(1);
-      expect(await invoice(first.data.inv_id)).toMatchObject({ state: 'paid', settledState: 'paid' });
-      // The newer payment is a surplus: ResultURL was answered OK, and the money went back through the Refund API.
-      expect(await invoice(second.data.inv_id)).toMatchObject({ state: 'refunded', surplus: true });
-    });
-  },
+    const state = await shopState(getContainer(), first.cartId);
+    expect(state.orderIds).toHaveLength(1);
+    expect(state.payments.filter((p) => p.captured)).toHaveLength(1);
+    expect(await invoice(first.data.inv_id)).toMatchObject({ state: 'paid', settledState: 'paid' });
+    // The newer payment is a surplus: ResultURL was answered OK, and the money went back through the Refund API.
+    expect(await invoice(second.data.inv_id)).toMatchObject({ state: 'refunded', surplus: true });
+  });
 });

@@ -2,6 +2,7 @@ import { notificationCheckvalue } from '@kassa/core/assist';
 import type { Sandbox } from '@kassa/sandbox';
 import type { MedusaContainer } from '@medusajs/framework/types';
 import { updateRegionsWorkflow } from '@medusajs/medusa/core-flows';
+import type { AssistSessionData as ProviderSessionData } from '../../src/lib/assist-session';
 import type { Api, Checkout } from './checkout';
 import { PROVIDERS } from './merchant';
 import type { SeededShop } from './seed';
@@ -20,16 +21,8 @@ export const ASSIST_PROVIDERS = { capture: 'pp_assist_assist', hold: 'pp_assist_
 /** A declining test card of the sandbox (responsecode AS100). */
 export const DECLINED_CARD = '4000000000000002';
 
-export interface AssistSessionData {
-  session_id: string;
-  order_number: string;
-  amount: string;
-  currency: string;
-  is_test: boolean;
-  redirect_url: string;
-  form: { action: string; method: 'POST'; fields: Array<{ name: string; value: string }> };
-  [key: string]: unknown;
-}
+/** The provider's session data as the Store API returns it (the plugin's own type, and whatever else it carries). */
+export type AssistSessionData = ProviderSessionData & { [key: string]: unknown };
 
 export type AssistCheckout = Omit<Checkout, 'data'> & { data: AssistSessionData };
 

@@ -1,6 +1,6 @@
-import { KassaError } from '@kassa/core';
 import { type AssistConfig, assistConfigSchema, createAssistConfig } from '@kassa/core/assist';
 import { z } from 'zod';
+import { parseGatewayOptions } from './options-parse';
 
 /**
  * The Assist provider's options, in one place and validated by one call: Assist's own settings (core's schema: the
@@ -72,57 +72,27 @@ export interface AssistPluginOptions {
   readonly medusa: AssistMedusaSettings;
 }
 
-interface Issue {
-  key: string;
-  problem: string;
-}
-
-/** One entry per offending key: zod reports unknown keys as one issue on their parent, so it is split here. */
-function issuesOf(error: z.ZodError): Issue[] {
-  return error.issues.flatMap((i) => {
-    const at = i.path.map(String);
-    if (i.code === 'unrecognized_keys') {
-      return i.keys.map((key) => ({ key: [...at, key].join('.'), problem: 'unknown key' }));
-    }
-    return [{ key: at.join('.') || '(root)', problem: i.message }];
-  });
-}
-
 /** Validates the Assist provider's options (at boot, and wherever the routes read them), naming every bad key. */
 export function parseAssistOptions(input: unknown): AssistPluginOptions {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new KassaError('CONFIG_INVALID', 'Assist options must be an object (see @kassa/medusa README)', {
-      details: { issues: [{ key: '(root)', problem: 'not an object' }] },
-    });
-  }
-  const core: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (MEDUSA_INJECTED_KEYS.includes(key)) continue;
-    if (CORE_KEYS.includes(key)) core[key] = value;
-    else rest[key] = value;
-  }
-  const issues: Issue[] = [];
-  const coreParsed = assistConfigSchema.safeParse(core);
-  if (!coreParsed.success) issues.push(...issuesOf(coreParsed.error));
-  const medusaParsed = medusaSchema.safeParse(rest);
-  if (!medusaParsed.success) issues.push(...issuesOf(medusaParsed.error));
-  if (coreParsed.success && medusaParsed.success) {
-    // Without the web-service user nothing can be confirmed: the return is unsigned, holds cannot be charged,
-    // refunds cannot be sent and the reconcile job cannot ask. Required here, although core allows it absent.
-    if (coreParsed.data.login === undefined) {
-      issues.push({ key: 'login', problem: 'required: the web-service login (orderstate, charge, cancel)' });
-      issues.push({ key: 'password', problem: 'required: the web-service password' });
-    }
-  }
-  if (issues.length > 0 || !medusaParsed.success) {
-    throw new KassaError(
-      'CONFIG_INVALID',
-      `Invalid Assist options: ${[...new Set(issues.map((i) => `${i.key} (${i.problem})`))].join('; ')}`,
-      { details: { issues } },
-    );
-  }
-  const medusa = medusaParsed.data;
-  const baseUrl = coreParsed.data?.testMode && medusa.testBaseUrl ? medusa.testBaseUrl : core.baseUrl;
-  return { assist: createAssistConfig({ ...core, ...(baseUrl ? { baseUrl } : {}) }), medusa };
+  const { coreInput, core, medusa } = parseGatewayOptions(
+    {
+      gateway: 'Assist',
+      coreKeys: CORE_KEYS,
+      ignoredKeys: MEDUSA_INJECTED_KEYS,
+      coreSchema: assistConfigSchema,
+      medusaSchema,
+      // Without the web-service user nothing can be confirmed: the return is unsigned, holds cannot be charged,
+      // refunds cannot be sent and the reconcile job cannot ask. Required here, although core allows it absent.
+      check: (parsed) =>
+        parsed.login === undefined
+          ? [
+              { key: 'login', problem: 'required: the web-service login (orderstate, charge, cancel)' },
+              { key: 'password', problem: 'required: the web-service password' },
+            ]
+          : [],
+    },
+    input,
+  );
+  const baseUrl = core.testMode && medusa.testBaseUrl ? medusa.testBaseUrl : coreInput.baseUrl;
+  return { assist: createAssistConfig({ ...coreInput, ...(baseUrl ? { baseUrl } : {}) }), medusa };
 }

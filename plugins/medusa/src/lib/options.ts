@@ -1,4 +1,3 @@
-import { KassaError } from '@kassa/core';
 import {
   createRobokassaConfig,
   RECEIPT_PAYMENT_METHODS,
@@ -10,6 +9,7 @@ import {
   robokassaConfigSchema,
 } from '@kassa/core/robokassa';
 import { z } from 'zod';
+import { type OptionIssue, parseGatewayOptions } from './options-parse';
 
 /**
  * Everything a merchant configures, in one place: Robokassa's own settings (validated by core's schema) plus what is
@@ -117,76 +117,51 @@ export interface RobokassaPluginOptions {
   readonly medusa: MedusaSettings;
 }
 
-interface Issue {
-  key: string;
-  problem: string;
-}
-
-/** One entry per offending key: zod reports unknown keys as one issue on their parent, so it is split here. */
-function issuesOf(error: z.ZodError): Issue[] {
-  return error.issues.flatMap((i) => {
-    const at = i.path.map(String);
-    if (i.code === 'unrecognized_keys') {
-      return i.keys.map((key) => ({ key: [...at, key].join('.'), problem: 'unknown key' }));
-    }
-    return [{ key: at.join('.') || '(root)', problem: i.message }];
-  });
-}
-
 /** Validates the plugin's options once (at boot, and again wherever they are read), naming every bad key. */
 export function parsePluginOptions(input: unknown): RobokassaPluginOptions {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new KassaError('CONFIG_INVALID', 'Robokassa options must be an object (see @kassa/medusa README)', {
-      details: { issues: [{ key: '(root)', problem: 'not an object' }] },
-    });
+  const { coreInput, medusa } = parseGatewayOptions(
+    {
+      gateway: 'Robokassa',
+      coreKeys: CORE_KEYS,
+      ignoredKeys: MEDUSA_INJECTED_KEYS,
+      coreSchema: robokassaConfigSchema,
+      medusaSchema,
+      check: crossChecks,
+    },
+    input,
+  );
+  return { robokassa: createRobokassaConfig(coreInput), medusa };
+}
+
+/** Rules across Robokassa's settings and Medusa's: the country's VAT codes, ResultUrl2's needs, holds. */
+function crossChecks(core: z.output<typeof robokassaConfigSchema>, medusa: MedusaSettings): OptionIssue[] {
+  const issues: OptionIssue[] = [];
+  const country = core.country;
+  const receipt = medusa.receipt;
+  const allowed = RECEIPT_TAXES[country] as readonly string[];
+  if (receipt && !allowed.includes(receipt.tax)) {
+    issues.push({ key: 'receipt.tax', problem: `not a ${country} VAT code (${allowed.join(', ')})` });
   }
-  const core: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if ((MEDUSA_INJECTED_KEYS as readonly string[]).includes(key)) continue;
-    if ((CORE_KEYS as readonly string[]).includes(key)) core[key] = value;
-    else rest[key] = value;
+  if (receipt?.shippingTax && !allowed.includes(receipt.shippingTax)) {
+    issues.push({ key: 'receipt.shippingTax', problem: `not a ${country} VAT code (${allowed.join(', ')})` });
   }
-  const issues: Issue[] = [];
-  const coreParsed = robokassaConfigSchema.safeParse(core);
-  if (!coreParsed.success) issues.push(...issuesOf(coreParsed.error));
-  const medusaParsed = medusaSchema.safeParse(rest);
-  if (!medusaParsed.success) issues.push(...issuesOf(medusaParsed.error));
-  if (medusaParsed.success && coreParsed.success) {
-    const country = coreParsed.data.country;
-    const receipt = medusaParsed.data.receipt;
-    const allowed = RECEIPT_TAXES[country] as readonly string[];
-    if (receipt && !allowed.includes(receipt.tax)) {
-      issues.push({ key: 'receipt.tax', problem: `not a ${country} VAT code (${allowed.join(', ')})` });
+  if (receipt?.sno && country === 'KZ') {
+    issues.push({ key: 'receipt.sno', problem: 'Kazakhstan receipts carry no sno' });
+  }
+  if (medusa.resultUrl2Certificate !== undefined) {
+    try {
+      resultUrl2PublicKey(medusa.resultUrl2Certificate);
+    } catch {
+      issues.push({ key: 'resultUrl2Certificate', problem: 'not a PEM X.509 certificate or RSA public key' });
     }
-    if (receipt?.shippingTax && !allowed.includes(receipt.shippingTax)) {
-      issues.push({ key: 'receipt.shippingTax', problem: `not a ${country} VAT code (${allowed.join(', ')})` });
-    }
-    if (receipt?.sno && country === 'KZ') {
-      issues.push({ key: 'receipt.sno', problem: 'Kazakhstan receipts carry no sno' });
-    }
-    if (medusaParsed.data.resultUrl2Certificate !== undefined) {
-      try {
-        resultUrl2PublicKey(medusaParsed.data.resultUrl2Certificate);
-      } catch {
-        issues.push({ key: 'resultUrl2Certificate', problem: 'not a PEM X.509 certificate or RSA public key' });
-      }
-      if (!medusaParsed.data.backendUrl) {
-        // The provider builds the ResultUrl2 it sends with each payment without a request to take a host from.
-        issues.push({ key: 'backendUrl', problem: 'required with resultUrl2Certificate (the public ResultUrl2 base)' });
-      }
-    }
-    if (medusaParsed.data.hold && coreParsed.data.testMode) {
-      // Robokassa does not run holds in test mode (protocol §3.6, §5.1): say so at boot, not at the first capture.
-      issues.push({ key: 'hold', problem: 'Robokassa does not support holds (StepByStep) in test mode' });
+    if (!medusa.backendUrl) {
+      // The provider builds the ResultUrl2 it sends with each payment without a request to take a host from.
+      issues.push({ key: 'backendUrl', problem: 'required with resultUrl2Certificate (the public ResultUrl2 base)' });
     }
   }
-  if (issues.length > 0 || !medusaParsed.success) {
-    throw new KassaError(
-      'CONFIG_INVALID',
-      `Invalid Robokassa options: ${issues.map((i) => `${i.key} (${i.problem})`).join('; ')}`,
-      { details: { issues } },
-    );
+  if (medusa.hold && core.testMode) {
+    // Robokassa does not run holds in test mode (protocol §3.6, §5.1): say so at boot, not at the first capture.
+    issues.push({ key: 'hold', problem: 'Robokassa does not support holds (StepByStep) in test mode' });
   }
-  return { robokassa: createRobokassaConfig(core), medusa: medusaParsed.data };
+  return issues;
 }
