@@ -1,5 +1,6 @@
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { browserForSuite } from './support/browser';
 import { type Checkout, secondTab, shopState, startCheckout } from './support/checkout';
 import { PROVIDERS } from './support/merchant';
 import { shopSuite } from './support/suite';
@@ -11,21 +12,10 @@ import { shopSuite } from './support/suite';
  * order's confirmation — never on a «Платёж обрабатывается» that never ends.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STOREFRONT = 'http://storefront.test';
 const sandbox: Sandbox = await startSandbox({ retryBackoffMs: 50, callbackTimeoutMs: 30_000 });
 process.env.ROBOKASSA_BASE_URL = sandbox.url;
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await sandbox.stop();
-});
+const browser = browserForSuite(() => sandbox.stop());
 
 async function openPaymentPage(page: Page, checkout: Checkout): Promise<void> {
   // The storefront's GET link to the payment page (`session.data.redirect_url`; the same request as the POST form).
@@ -55,7 +45,7 @@ shopSuite({ sandbox }, (t) => {
     const second = await secondTab(api, getContainer(), t.shop, first, PROVIDERS.capture);
     expect(second.data.inv_id).not.toBe(first.data.inv_id);
 
-    const context = await browser.newContext({ locale: 'ru-RU' });
+    const context = await browser().newContext({ locale: 'ru-RU' });
     try {
       const older = await context.newPage();
       const newer = await context.newPage();

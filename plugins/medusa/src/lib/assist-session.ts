@@ -1,7 +1,7 @@
 import { formatMoney, type InvoiceKey, type PaymentRecord, type PaymentRedirect } from '@kassa/core';
 import { ASSIST_PAYMENT_METHOD_FLAGS, assistDetails } from '@kassa/core/assist';
-import { MedusaError } from '@medusajs/framework/utils';
 import { z } from 'zod';
+import { cultureChoice, sessionParser } from './session-parse';
 
 /**
  * What the Assist provider keeps in `payment_session.data` / `payment.data`. The Store API returns it to the
@@ -35,20 +35,10 @@ const storedSchema = z.object({ session_id: z.string().min(1), order_number: ord
 
 export type ParsedAssistSession = z.output<typeof storedSchema>;
 
-export function parseAssistSession(data: unknown): ParsedAssistSession;
-export function parseAssistSession(data: unknown, options: { optional: true }): ParsedAssistSession | undefined;
-export function parseAssistSession(
-  data: unknown,
-  options: { optional?: boolean } = {},
-): ParsedAssistSession | undefined {
-  const parsed = storedSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  if (options.optional) return undefined;
-  throw new MedusaError(
-    MedusaError.Types.INVALID_DATA,
-    'This payment has no Assist order (was it created by another provider?)',
-  );
-}
+export const parseAssistSession = sessionParser(
+  storedSchema,
+  'This payment has no Assist order (was it created by another provider?)',
+);
 
 /** An OrderNumber from a URL or a body: the ledger allocates decimal integers, nothing else is looked up. */
 export function parseOrderNumber(value: unknown): string | undefined {
@@ -60,7 +50,7 @@ const METHODS = Object.keys(ASSIST_PAYMENT_METHOD_FLAGS) as [string, ...string[]
 
 const choicesSchema = z.object({
   method: z.enum(METHODS).optional().catch(undefined),
-  culture: z.enum(['ru', 'en']).optional().catch(undefined),
+  culture: cultureChoice,
 });
 
 /**

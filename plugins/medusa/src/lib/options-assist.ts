@@ -1,6 +1,6 @@
 import { type AssistConfig, assistConfigSchema, createAssistConfig } from '@kassa/core/assist';
 import { z } from 'zod';
-import { parseGatewayOptions } from './options-parse';
+import { parseGatewayOptions, settlingFields } from './options-parse';
 
 /**
  * The Assist provider's options, in one place and validated by one call: Assist's own settings (core's schema: the
@@ -40,27 +40,7 @@ const medusaSchema = z
      * (`URL_RETURN_OK` / `URL_RETURN_NO`) itself; the admin shows the URLs to paste from it.
      */
     backendUrl: url.optional(),
-    /** Payments still pending after this many minutes are checked with `orderstate` by the reconcile job. */
-    reconcileAfterMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(7 * 24 * 60)
-      .default(10),
-    /**
-     * How long a notification waits for Medusa to complete the order before the gateway gets its answer (ms). The
-     * payment is already recorded durably when the wait starts; past it the gateway is answered and the settle outbox
-     * finishes the order in the background (and the reconcile job after a crash), so a slow cart completion never
-     * makes the gateway wait or retry. 0 answers at once.
-     */
-    settleWaitMs: z.number().int().min(0).max(60_000).default(1000),
-    /** Pending payments Assist still does not know after this many hours are marked failed. */
-    expireAfterHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 30)
-      .default(48),
+    ...settlingFields,
   })
   .strict();
 

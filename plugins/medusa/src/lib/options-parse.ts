@@ -1,5 +1,33 @@
 import { KassaError } from '@kassa/core';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/**
+ * The Medusa settings every gateway's provider has, with the same meaning: when the reconcile job asks the gateway
+ * about a pending payment, how long a notification waits for the order, when an unknown invoice is given up.
+ */
+export const settlingFields = {
+  /** Payments still pending after this many minutes are checked with the gateway's status call by the reconcile job. */
+  reconcileAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(10),
+  /**
+   * How long a notification waits for Medusa to complete the order before the gateway gets its answer (ms). The
+   * payment is already recorded durably when the wait starts; past it the gateway is answered and the settle outbox
+   * finishes the order in the background (and the reconcile job after a crash), so a slow cart completion never
+   * makes the gateway wait or retry. 0 answers at once.
+   */
+  settleWaitMs: z.number().int().min(0).max(60_000).default(1000),
+  /** Pending payments the gateway still does not know after this many hours are marked failed. */
+  expireAfterHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(48),
+};
 
 /** One wrong or missing option: its key path and what is wrong with it (never its value). */
 export interface OptionIssue {

@@ -9,7 +9,7 @@ import {
   robokassaConfigSchema,
 } from '@kassa/core/robokassa';
 import { z } from 'zod';
-import { type OptionIssue, parseGatewayOptions } from './options-parse';
+import { type OptionIssue, parseGatewayOptions, settlingFields } from './options-parse';
 
 /**
  * Everything a merchant configures, in one place: Robokassa's own settings (validated by core's schema) plus what is
@@ -84,27 +84,7 @@ const medusaSchema = z
      * SuccessURL and the reconcile job.
      */
     resultUrl2Certificate: z.string().min(1).optional(),
-    /** Payments still pending after this many minutes are checked with OpStateExt by the reconcile job. */
-    reconcileAfterMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(7 * 24 * 60)
-      .default(10),
-    /**
-     * How long a notification waits for Medusa to complete the order before the gateway gets its answer (ms). The
-     * payment is already recorded durably when the wait starts; past it the gateway is answered and the settle outbox
-     * finishes the order in the background (and the reconcile job after a crash), so a slow cart completion never
-     * makes the gateway wait or retry. 0 answers at once.
-     */
-    settleWaitMs: z.number().int().min(0).max(60_000).default(1000),
-    /** Pending payments Robokassa still does not know after this many hours are marked failed. */
-    expireAfterHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 30)
-      .default(48),
+    ...settlingFields,
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import { formatMoney, type PaymentRecord, type PaymentRedirect } from '@kassa/core';
 import { invIdOf, type Receipt, robokassaDetails } from '@kassa/core/robokassa';
-import { MedusaError } from '@medusajs/framework/utils';
 import { z } from 'zod';
+import { cultureChoice, sessionParser } from './session-parse';
 
 /**
  * What the provider keeps in `payment_session.data` / `payment.data`. The Store API returns it to the browser, so it
@@ -64,17 +64,10 @@ const storedSchema = z
 
 export type ParsedSessionData = z.output<typeof storedSchema>;
 
-export function parseSessionData(data: unknown): ParsedSessionData;
-export function parseSessionData(data: unknown, options: { optional: true }): ParsedSessionData | undefined;
-export function parseSessionData(data: unknown, options: { optional?: boolean } = {}): ParsedSessionData | undefined {
-  const parsed = storedSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  if (options.optional) return undefined;
-  throw new MedusaError(
-    MedusaError.Types.INVALID_DATA,
-    'This payment has no Robokassa invoice (was it created by another provider?)',
-  );
-}
+export const parseSessionData = sessionParser(
+  storedSchema,
+  'This payment has no Robokassa invoice (was it created by another provider?)',
+);
 
 const choicesSchema = z.object({
   /** A method label from the catalog (`BankCardPSR`, `SBPPSR`): preselects it on Robokassa's page. */
@@ -83,7 +76,7 @@ const choicesSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional()
     .catch(undefined),
-  culture: z.enum(['ru', 'en']).optional().catch(undefined),
+  culture: cultureChoice,
 });
 
 /**
