@@ -5,7 +5,7 @@ describe('session data', () => {
   test('the storefront may only choose a method label and a page language; anything else is dropped', () => {
     expect(
       storefrontChoices({ inc_curr_label: 'BankCardPSR', culture: 'en', amount: '1.00', receipt: { items: [] } }),
-    ).toEqual({ incCurrLabel: 'BankCardPSR', culture: 'en' });
+    ).toEqual({ method: 'BankCardPSR', language: 'en' });
     expect(storefrontChoices({ inc_curr_label: 'x"><script>', culture: 'de' })).toEqual({});
   });
 

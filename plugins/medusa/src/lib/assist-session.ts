@@ -1,26 +1,16 @@
 import { formatMoney, type InvoiceKey, type PaymentRecord, type PaymentRedirect } from '@kassa/core';
 import { ASSIST_PAYMENT_METHOD_FLAGS, assistDetails } from '@kassa/core/assist';
 import { z } from 'zod';
-import { cultureChoice, sessionParser } from './session-parse';
+import { type RedirectSessionData, redirectSessionData, sessionParser, storefrontChoice } from './provider-session';
 
 /**
- * What the Assist provider keeps in `payment_session.data` / `payment.data`. The Store API returns it to the
- * browser, so it holds nothing secret: the signed order.cfm form (a checkvalue is not the secret word), the
- * OrderNumber and the amount.
+ * What the Assist provider keeps in `payment_session.data` / `payment.data`: the signed order.cfm request, the
+ * OrderNumber and the amount, nothing secret (the Store API returns it to the browser).
  */
-export interface AssistSessionData {
-  session_id: string;
+export interface AssistSessionData extends RedirectSessionData {
   /** Assist's OrderNumber: the ledger's invoice id. */
   order_number: string;
   amount: string;
-  currency: string;
-  is_test: boolean;
-  hold: boolean;
-  state: string;
-  /** GET link to Assist's payment page (order.cfm with the fields in the query). */
-  redirect_url: string;
-  /** The same request as a POST form. */
-  form: { action: string; method: 'POST'; fields: Array<{ name: string; value: string }> };
   method?: string | undefined;
 }
 
@@ -48,21 +38,9 @@ export function parseOrderNumber(value: unknown): string | undefined {
 
 const METHODS = Object.keys(ASSIST_PAYMENT_METHOD_FLAGS) as [string, ...string[]];
 
-const choicesSchema = z.object({
-  method: z.enum(METHODS).optional().catch(undefined),
-  culture: cultureChoice,
-});
-
-/**
- * The only things a storefront may choose (the `data` it creates the session with): the one payment means to
- * offer (`card`, `sbp`, … — core's method flags) and the page language. Anything malformed is ignored.
- */
-export function assistChoices(input: Record<string, unknown>): { method?: string; language?: 'ru' | 'en' } {
-  const parsed = choicesSchema.parse({ method: input.method, culture: input.culture });
-  return {
-    ...(parsed.method ? { method: parsed.method } : {}),
-    ...(parsed.culture ? { language: parsed.culture } : {}),
-  };
+/** The one payment means a storefront may offer (`card`, `sbp`, … — core's method flags) and the page language. */
+export function assistChoices(input: Record<string, unknown>) {
+  return storefrontChoice(input, 'method', z.enum(METHODS));
 }
 
 /** The session data of a freshly signed order.cfm request: what the storefront needs to send the buyer. */
@@ -71,15 +49,9 @@ export function assistSessionData(
   request: { reference: string; hold: boolean; method?: string | undefined },
 ): AssistSessionData {
   return {
-    session_id: request.reference,
+    ...redirectSessionData({ record, redirect }, request.reference, request.hold),
     order_number: record.invoiceId,
     amount: formatMoney(record.amount),
-    currency: record.amount.currency,
-    is_test: record.isTest,
-    hold: request.hold,
-    state: record.state,
-    redirect_url: redirect.url,
-    form: { action: redirect.form.action, method: redirect.form.method, fields: [...redirect.form.fields] },
     ...(request.method ? { method: request.method } : {}),
   };
 }

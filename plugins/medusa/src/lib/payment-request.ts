@@ -12,6 +12,7 @@ import type { PaymentSessionStatus } from '@medusajs/framework/utils';
 import { type QueryLike, readCartForSession } from './cart-query';
 import { receiptForSession } from './cart-receipt';
 import type { RobokassaPluginOptions } from './options';
+import { baseRequest } from './provider-session';
 import { type ParsedSessionData, storefrontChoices } from './session-data';
 import { publicUrl } from './urls';
 
@@ -30,17 +31,10 @@ export async function paymentRequest(
 ): Promise<PaymentRequest> {
   const receipt = await receiptForSession(query, settings, input.reference, input.amount);
   const email = await buyerEmail(query, input.reference);
-  const choice = storefrontChoices(input.data ?? {});
-  const { hold, description, resultUrl2Certificate, backendUrl } = settings.medusa;
+  const { resultUrl2Certificate, backendUrl } = settings.medusa;
   return {
-    reference: input.reference,
-    amount: input.amount,
-    isTest: input.isTest,
-    description,
-    hold,
+    ...baseRequest(input, settings.medusa, storefrontChoices),
     receipt,
-    method: choice.incCurrLabel,
-    language: choice.culture,
     email,
     urls: {
       holdNotification: resultUrl2Certificate && backendUrl ? publicUrl(backendUrl, 'result2') : undefined,

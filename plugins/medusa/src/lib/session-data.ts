@@ -1,24 +1,15 @@
 import { formatMoney, type PaymentRecord, type PaymentRedirect } from '@kassa/core';
 import { invIdOf, type Receipt, robokassaDetails } from '@kassa/core/robokassa';
 import { z } from 'zod';
-import { cultureChoice, sessionParser } from './session-parse';
+import { type RedirectSessionData, redirectSessionData, sessionParser, storefrontChoice } from './provider-session';
 
 /**
- * What the provider keeps in `payment_session.data` / `payment.data`. The Store API returns it to the browser, so it
- * holds nothing secret: the signed redirect (a signature is not a password), the InvId and the amount.
+ * What the Robokassa provider keeps in `payment_session.data` / `payment.data`: the signed redirect, the InvId and
+ * the amount, nothing secret (the Store API returns it to the browser).
  */
-export interface RobokassaSessionData {
-  session_id: string;
+export interface RobokassaSessionData extends RedirectSessionData {
   inv_id: number;
   out_sum: string;
-  currency: string;
-  is_test: boolean;
-  hold: boolean;
-  state: string;
-  /** GET link to Robokassa's payment page. */
-  redirect_url: string;
-  /** The same request as a POST form (preferred with a receipt: URLs have length limits). */
-  form: { action: string; method: 'POST'; fields: Array<{ name: string; value: string }> };
   /** The 54-FZ receipt lines sent with the payment (JSON-safe: decimal strings), reused for a full refund. */
   receipt?: StoredReceipt | undefined;
   inc_curr_label?: string | undefined;
@@ -69,27 +60,12 @@ export const parseSessionData = sessionParser(
   'This payment has no Robokassa invoice (was it created by another provider?)',
 );
 
-const choicesSchema = z.object({
-  /** A method label from the catalog (`BankCardPSR`, `SBPPSR`): preselects it on Robokassa's page. */
-  inc_curr_label: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .optional()
-    .catch(undefined),
-  culture: cultureChoice,
-});
+/** A method label from the catalog (`BankCardPSR`, `SBPPSR`): preselects it on Robokassa's page. */
+const methodLabel = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
-/**
- * The only things a storefront may choose (passed as `data` when it creates the session): which method to preselect
- * and the page language. Amount, currency, receipt and everything else come from the server; anything malformed is
- * ignored rather than trusted.
- */
-export function storefrontChoices(input: Record<string, unknown>): { incCurrLabel?: string; culture?: 'ru' | 'en' } {
-  const parsed = choicesSchema.parse({ inc_curr_label: input.inc_curr_label, culture: input.culture });
-  return {
-    ...(parsed.inc_curr_label ? { incCurrLabel: parsed.inc_curr_label } : {}),
-    ...(parsed.culture ? { culture: parsed.culture } : {}),
-  };
+/** The method label (`inc_curr_label`) and page language (`culture`) a storefront chose; nothing else it sends. */
+export function storefrontChoices(input: Record<string, unknown>) {
+  return storefrontChoice(input, 'inc_curr_label', methodLabel);
 }
 
 /** A validated receipt as JSON-safe session data (amounts as decimal strings; `Money` holds a bigint). */
@@ -118,15 +94,9 @@ export function sessionData(
   },
 ): RobokassaSessionData {
   return {
-    session_id: request.reference,
+    ...redirectSessionData({ record, redirect }, request.reference, request.hold ?? false),
     inv_id: invIdOf(record),
     out_sum: formatMoney(record.amount),
-    currency: record.amount.currency,
-    is_test: record.isTest,
-    hold: request.hold ?? false,
-    state: record.state,
-    redirect_url: redirect.url,
-    form: { action: redirect.form.action, method: redirect.form.method, fields: [...redirect.form.fields] },
     ...(request.receipt ? { receipt: storedReceipt(request.receipt) } : {}),
     ...(request.method ? { inc_curr_label: request.method } : {}),
   };

@@ -20,6 +20,7 @@ import {
 } from '../../lib/ledger-provider';
 import { moneyFromMedusa } from '../../lib/money';
 import { type AssistPluginOptions, parseAssistOptions } from '../../lib/options-assist';
+import { baseRequest } from '../../lib/provider-session';
 import type { KnexLike } from '../../modules/robokassa/service';
 
 /** The part of knex this provider reads Medusa's capture row with. */
@@ -72,16 +73,9 @@ export class AssistProviderService extends LedgerPaymentProvider<AssistRequest> 
   }
 
   protected async paymentRequest(input: RequestInput): Promise<AssistRequest> {
-    const { hold, description, backendUrl } = this.settings.medusa;
-    const choice = assistChoices(input.data ?? {});
+    const { backendUrl } = this.settings.medusa;
     return {
-      reference: input.reference,
-      amount: input.amount,
-      isTest: input.isTest,
-      description,
-      hold,
-      method: choice.method,
-      language: choice.language,
+      ...baseRequest(input, this.settings.medusa, assistChoices),
       // Without backendUrl the return URLs are the ones pasted into Assist's cabinet.
       urls: backendUrl
         ? { success: assistPublicUrl(backendUrl, 'returnOk'), fail: assistPublicUrl(backendUrl, 'returnNo') }
