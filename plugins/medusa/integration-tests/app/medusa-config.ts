@@ -53,6 +53,29 @@ const assistMerchant = {
   },
 };
 
+/**
+ * Medusa's locking: the in-memory default unless a test sets `KASSA_TEST_LOCKING=redis` (the two-instance test, where
+ * several processes share the database and need a lock they all see; Redis at `REDIS_URL`, default 127.0.0.1:6379).
+ */
+const locking =
+  process.env.KASSA_TEST_LOCKING === 'redis'
+    ? [
+        {
+          resolve: '@medusajs/medusa/locking',
+          options: {
+            providers: [
+              {
+                resolve: '@medusajs/medusa/locking-redis',
+                id: 'locking-redis',
+                is_default: true,
+                options: { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+              },
+            ],
+          },
+        },
+      ]
+    : [];
+
 export default defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -61,6 +84,7 @@ export default defineConfig({
   admin: { disable: true },
   plugins: [{ resolve: '@kassa/medusa', options: { ...merchant, ...resultUrl2 } }],
   modules: [
+    ...locking,
     {
       resolve: '@medusajs/medusa/payment',
       dependencies: [ContainerRegistrationKeys.QUERY],

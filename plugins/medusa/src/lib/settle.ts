@@ -11,6 +11,7 @@ import type { MedusaContainer } from '@medusajs/framework/types';
 import { ContainerRegistrationKeys, PaymentActions } from '@medusajs/framework/utils';
 import { processPaymentWorkflow } from '@medusajs/medusa/core-flows';
 import { z } from 'zod';
+import { withCartLock } from './cart-lock';
 import type { QueryLike } from './cart-query';
 import { moneyFromMedusa } from './money';
 import { robokassaModule } from './scope';
@@ -31,7 +32,9 @@ export { SETTLED_BY };
  *   (its own, still unpaid invoice is cancelled with `settledBy`, which the provider follows) and the order is made.
  *
  * Idempotent and cheap when already done (a few Queries), because gateways retry and duplicate callbacks; the work
- * itself is Medusa's own `processPaymentWorkflow`, which locks the cart and completes it at most once.
+ * itself is Medusa's own `processPaymentWorkflow`. Medusa's cart lock is only as wide as the shop's locking provider
+ * (in-memory by default: one process), so the step also holds a PostgreSQL advisory lock on the cart (lib/cart-lock.ts):
+ * however many instances take the callbacks, a cart never gets a second order.
  */
 
 /** Where each gateway's provider keeps the ledger's invoice id in `payment_session.data` / `payment.data`. */
@@ -204,7 +207,10 @@ function isDone(record: PaymentRecord, cart: CartView): boolean {
   return record.state === 'held' || cart.mine.captured;
 }
 
-/** One settlement per payment session at a time in this process; other processes rely on Medusa's cart lock. */
+/**
+ * One settlement per invoice at a time in this process: copies of a callback join the running one instead of queueing
+ * on the cart's database lock (which keeps other processes out, see `settle`).
+ */
 const inFlight = new Map<string, Promise<SettleVerdict>>();
 
 /**
@@ -243,6 +249,19 @@ async function settle(container: MedusaContainer, record: PaymentRecord): Promis
       details: { invoiceId: record.invoiceId },
     });
   }
+  // Across processes, one settlement of a cart at a time (lib/cart-lock.ts): an instance that waited here re-reads
+  // the cart below and finds the order the other one made, whatever Medusa's locking provider is.
+  const plugin = robokassaModule(container);
+  return withCartLock(plugin.sql, cartId, () => settleCart(container, query, cartId, record));
+}
+
+/** The Medusa side of one settlement, under the cart's lock: from reading the cart to `markSettled`. */
+async function settleCart(
+  container: MedusaContainer,
+  query: QueryLike,
+  cartId: string,
+  record: PaymentRecord,
+): Promise<SettleVerdict> {
   const ledger = robokassaModule(container).ledger;
   const key = { gateway: record.gateway, invoiceId: record.invoiceId };
   const before = await readCart(query, cartId, record);

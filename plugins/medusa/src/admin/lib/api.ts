@@ -138,8 +138,17 @@ export interface NotificationHealthView {
   failures_24h?: number;
 }
 
+/** Medusa instances on the shop's database (GET /admin/kassa/payments `instances`). */
+export interface InstancesView {
+  count: number;
+  lockingShared: boolean;
+  /** `MULTI_INSTANCE_LOCKING_IN_MEMORY`: more than one instance and in-memory locking. */
+  warning?: string;
+}
+
 export interface LedgerPaymentsView {
   payments: LedgerPaymentView[];
   count?: number;
   health?: Record<string, NotificationHealthView>;
+  instances?: InstancesView;
 }

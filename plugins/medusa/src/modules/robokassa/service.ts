@@ -3,6 +3,7 @@ import {
   memoizeSettled,
   type NotificationJournal,
   type PaymentLedger,
+  type SqlClient,
   SqlLedger,
   SqlNotificationJournal,
   sqlClientFromKnex,
@@ -10,6 +11,7 @@ import {
 import { AssistGateway } from '@kassa/core/assist';
 import { RobokassaGateway } from '@kassa/core/robokassa';
 import type { Logger } from '@medusajs/framework/types';
+import { InstanceHeartbeat, type InstancesView, type LockingInfo, lockingOf } from '../../lib/instances';
 import { kassaLogger } from '../../lib/logger';
 import { parsePluginOptions, type RobokassaPluginOptions } from '../../lib/options';
 import { type AssistPluginOptions, parseAssistOptions } from '../../lib/options-assist';
@@ -44,6 +46,11 @@ export default class RobokassaModuleService {
   readonly notificationLedger: PaymentLedger;
   /** Every notification's outcome (table `kassa_notification`), for the Payments page's notification health. */
   readonly notifications: NotificationJournal;
+  /** Medusa's shared Postgres pool behind core's SQL client (the settle step's cart lock, lib/cart-lock.ts). */
+  readonly sql: SqlClient;
+  /** This instance's row in `kassa_instance` (lib/instances.ts), beating from application start to shutdown. */
+  readonly heartbeat: InstanceHeartbeat;
+  #locking: LockingInfo | undefined;
   readonly #options: unknown;
   readonly #configModule: unknown;
   readonly #medusaLogger: Logger;
@@ -54,6 +61,8 @@ export default class RobokassaModuleService {
 
   constructor(cradle: Cradle, options?: Record<string, unknown>) {
     this.ledger = medusaLedger(cradle.__pg_connection__);
+    this.sql = sqlClientFromKnex(cradle.__pg_connection__);
+    this.heartbeat = new InstanceHeartbeat(this.sql, cradle.logger, () => this.locking());
     this.notificationLedger = memoizeSettled(this.ledger);
     // Batched: a burst of duplicate callbacks costs one insert a second, not one per callback (the Payments page's
     // read writes what is pending first).
@@ -66,6 +75,32 @@ export default class RobokassaModuleService {
     this.#options = options;
     this.#configModule = cradle.configModule;
     this.#medusaLogger = cradle.logger;
+  }
+
+  /**
+   * Medusa's module lifecycle: the heartbeat starts once every module is loaded (the locking module included) and
+   * stops with the app, deleting this instance's row so a restart is not counted as a second instance.
+   */
+  readonly __hooks = {
+    onApplicationStart: async (): Promise<void> => {
+      // The app's container (the module's own holds only its declared dependencies, not the locking module).
+      const { container } = await import('@medusajs/framework');
+      this.#locking = lockingOf(container);
+      await this.heartbeat.start();
+    },
+    onApplicationShutdown: async (): Promise<void> => {
+      await this.heartbeat.stop({ forget: true });
+    },
+  };
+
+  /** The app's default locking provider, as read at application start (in-memory until then). */
+  locking(): LockingInfo {
+    return this.#locking ?? { provider: 'in-memory', shared: false };
+  }
+
+  /** Instances on this database and whether their locking is shared, for the admin (one cheap query). */
+  instances(): Promise<InstancesView> {
+    return this.heartbeat.view();
   }
 
   /**

@@ -188,6 +188,8 @@ export const en = {
   'health.ok': 'Notifications arrive.',
   'health.none': 'No notification has arrived yet. Check the Result URL in the cabinet.',
   'health.failing': 'Some notifications were refused. Check the passwords and the Result URL.',
+  'instances.in_memory':
+    '{count} Medusa instances share this database, but their locking is in-memory: Medusa’s cart and payment locks do not reach the other instances. Configure a shared locking provider (Redis or PostgreSQL) in medusa-config on every instance, see the plugin’s README “Several Medusa instances”.',
 
   // Errors (the API's stable codes)
   'error.network': 'The server did not answer. Check the connection and try again.',

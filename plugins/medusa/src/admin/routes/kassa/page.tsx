@@ -229,6 +229,13 @@ const KassaPaymentsPage = () => {
             {t('payments.subtitle')}
           </Text>
         </div>
+        {view?.instances?.warning && (
+          <div className="px-4 py-4 sm:px-6" data-testid="kassa-instances-warning">
+            <Text size="small" className="text-ui-fg-error">
+              {t('instances.in_memory', { count: view.instances.count })}
+            </Text>
+          </div>
+        )}
         {view?.health && Object.keys(view.health).length > 0 && (
           <div className="flex flex-col gap-2 px-4 py-4 sm:flex-row sm:px-6">
             {Object.entries(view.health).map(([gateway, health]) => (

@@ -11,7 +11,8 @@ import { robokassaModule } from '../../../../lib/scope';
  * admin's Payments page is built on (response shape in README.md "Admin API"). Filters: `state` (a ledger state,
  * `surplus` = paid twice or after the cart changed, `unsettled` = paid or held with no order yet, `attention` = either
  * of those still needing a human), `gateway`, `created_from` / `created_to` (ISO instants), `limit` (1–100, default
- * 50) and `offset`.
+ * 50) and `offset`. Beside the page: `health` per configured gateway and `instances` (how many Medusa instances share
+ * the database, whether their locking is shared, and a `warning` code when it is not).
  */
 const STATE_FILTERS = [...PAYMENT_STATES, 'surplus', 'unsettled', 'attention'] as const;
 
@@ -134,6 +135,9 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     count: page.total,
     limit: q.limit,
     offset: q.offset,
+    // Medusa instances on this database and whether their locking is shared (lib/instances.ts): with more than one
+    // and in-memory locking, `warning` is MULTI_INSTANCE_LOCKING_IN_MEMORY and the page tells the merchant what to set.
+    instances: await kassa.instances(),
     // Per configured gateway, whatever the filters: a page of paid invoices must still show notifications stopped.
     health: Object.fromEntries(
       await Promise.all(
