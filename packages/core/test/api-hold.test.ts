@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { hashHex } from '../src/hash.js';
 import { cancelHold, confirmHold, parseHoldReply } from '../src/robokassa/api/hold.js';
 import { chargeRecurring } from '../src/robokassa/api/recurring.js';
 import { formUrlEncode } from '../src/robokassa/encoding.js';
 import { createReceipt, receiptForSignature } from '../src/robokassa/receipt.js';
-import { type FakeRobokassa, failure, startFakeRobokassa } from './support/fake-robokassa.js';
+import { failure, fakeRobokassaForFile } from './support/fake-robokassa.js';
 import { loadVectors, type Vector } from './support/vectors.js';
 
 const rub = (minor: bigint) => ({ currency: 'RUB' as const, minor });
@@ -15,16 +15,7 @@ function vector(prefix: string): Vector {
   return found;
 }
 
-let fake: FakeRobokassa;
-beforeAll(async () => {
-  fake = await startFakeRobokassa();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.problems).toEqual([]);
-});
+const fake = await fakeRobokassaForFile();
 
 const lastBody = (endpoint: string) => fake.requests.findLast((r) => r.endpoint === endpoint)?.body;
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { KassaError } from '../src/errors.js';
 import { createMemoryLedger, type MemoryLedger } from '../src/ledger/memory.js';
 import type { PaymentRecord } from '../src/ledger/port.js';
@@ -6,22 +6,13 @@ import { silentLogger } from '../src/log.js';
 import { type ReconcileOptions, reconcilePayments } from '../src/payments/index.js';
 import { type OperationStateResult, opStateExt } from '../src/robokassa/api/op-state.js';
 import { RobokassaGateway, type RobokassaGatewayOptions } from '../src/robokassa/gateway.js';
-import { type FakeOperation, type FakeRobokassa, startFakeRobokassa } from './support/fake-robokassa.js';
+import { type FakeOperation, fakeRobokassaForFile } from './support/fake-robokassa.js';
 
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 const MINUTE = 60_000;
 const rub = (minor: bigint) => ({ currency: 'RUB' as const, minor });
 
-let fake: FakeRobokassa;
-beforeAll(async () => {
-  fake = await startFakeRobokassa();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(() => {
-  expect(fake.problems).toEqual([]);
-});
+const fake = await fakeRobokassaForFile();
 
 type OpStateExt = RobokassaGatewayOptions['opStateExt'];
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import {
   createMemoryLedger,
   isKassaError,
@@ -9,7 +9,7 @@ import {
   refundSurplus,
 } from '../../src/index.js';
 import { RobokassaGateway } from '../../src/robokassa/index.js';
-import { type FakeRobokassa, failure, startFakeRobokassa } from '../support/fake-robokassa.js';
+import { failure, fakeRobokassaForFile } from '../support/fake-robokassa.js';
 
 /**
  * A Robokassa refund needs the operation key (OpKey), which ResultURL does not carry: a payment learned from ResultURL
@@ -20,16 +20,8 @@ import { type FakeRobokassa, failure, startFakeRobokassa } from '../support/fake
  */
 
 const fast = { retry: { attempts: 1, baseDelayMs: 1 }, timeoutMs: 2000 };
-let fake: FakeRobokassa;
-
-beforeAll(async () => {
-  fake = await startFakeRobokassa();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = await fakeRobokassaForFile();
 afterEach(() => {
-  expect(fake.problems).toEqual([]);
   fake.operations.clear();
   fake.refunds.clear();
 });

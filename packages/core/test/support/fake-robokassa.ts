@@ -12,6 +12,7 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, expect } from 'vitest';
 import { KassaError } from '../../src/errors.js';
 import type { HashAlgorithm } from '../../src/hash.js';
 import { createRobokassaConfig, type RobokassaConfig, type RobokassaConfigInput } from '../../src/robokassa/config.js';
@@ -709,6 +710,19 @@ export async function startFakeRobokassa(options: FakeRobokassaOptions = {}): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
+}
+
+/**
+ * The fake for one test file (top-level `await`): closed after the file's tests, and every test must end with no
+ * protocol problem recorded (a request the real Robokassa would reject fails the test that made it).
+ */
+export async function fakeRobokassaForFile(options: FakeRobokassaOptions = {}): Promise<FakeRobokassa> {
+  const fake = await startFakeRobokassa(options);
+  afterAll(() => fake.close());
+  afterEach(() => {
+    expect(fake.problems).toEqual([]);
+  });
   return fake;
 }
 
