@@ -262,6 +262,13 @@ export interface Gateway {
   capture(record: PaymentRecord, amount?: Money): Promise<CaptureResult>;
   /** Releases a held payment. */
   cancel(record: PaymentRecord): Promise<void>;
+  /**
+   * Optional: facts a refund needs that the record may lack (Robokassa: the operation key, which ResultURL does not
+   * carry and only OpStateExt and ResultUrl2 report). `refundPayment` asks before anything is written ahead and stores
+   * what it returns with the write-ahead; a typed error refuses the refund with the record untouched, so nothing is
+   * ever left `refund_requested` with nothing in flight.
+   */
+  prepareRefund?(record: PaymentRecord): Promise<PaymentDetails>;
   /** Sends a refund. Called by `refundPayment` after the refund was written ahead in the ledger. */
   refund(record: PaymentRecord, input: RefundInput): Promise<RefundResult>;
   /** Finishes a refund a crash interrupted: `done` / `failed` when the gateway can tell, else `unknown`. */

@@ -1,6 +1,6 @@
 import { KassaError } from '../errors.js';
 import type { FiscalReceipt, Gateway } from '../gateway.js';
-import type { PaymentDetails, PaymentLedger, PaymentRecord } from '../ledger/port.js';
+import type { PaymentLedger, PaymentRecord } from '../ledger/port.js';
 import { addMoney, compareMoney, formatMoney, type Money } from '../money.js';
 
 export interface RefundDeps {
@@ -12,20 +12,6 @@ export interface RefundRequest {
   amount: Money;
   /** The payment's receipt: a full refund repeats it (54-FZ needs the lines). */
   receipt?: FiscalReceipt | undefined;
-}
-
-/**
- * A gateway whose refund needs facts the record may lack (Robokassa: the operation key, which ResultURL does not carry
- * and only OpStateExt and ResultUrl2 report). `prepareRefund` looks them up before anything is written ahead and
- * returns what to store on the record with the write-ahead, or throws a typed error: a refund that cannot be sent is
- * refused with the record untouched, never left `refund_requested` with nothing in flight for reconciliation to find.
- */
-export interface RefundPreparation {
-  prepareRefund(record: PaymentRecord): Promise<PaymentDetails>;
-}
-
-function preparesRefunds(gateway: Gateway): gateway is Gateway & RefundPreparation {
-  return typeof (gateway as Partial<RefundPreparation>).prepareRefund === 'function';
 }
 
 /**
@@ -76,7 +62,7 @@ export async function refundPayment(
     throw new KassaError('REFUND_REJECTED', 'This gateway refunds only the whole payment', { details: key });
   }
   // Facts the gateway needs first (they can fail to come): asked before the write-ahead, stored with it.
-  const prepared = preparesRefunds(gateway) ? await gateway.prepareRefund(record) : {};
+  const prepared = gateway.prepareRefund ? await gateway.prepareRefund(record) : {};
   const from = record.state;
   const ahead = await ledger.transition({
     ...key,

@@ -28,7 +28,6 @@ import type {
 import { fixedResponse, textResponse } from '../http.js';
 import type { PaymentDetails, PaymentRecord } from '../ledger/port.js';
 import type { Money } from '../money.js';
-import type { RefundPreparation } from '../payments/refund.js';
 import { shopCurrency } from './api/common.js';
 import { getCurrencies } from './api/currencies.js';
 import { cancelHold, confirmHold } from './api/hold.js';
@@ -165,7 +164,7 @@ async function credentialsStep(name: string, proves: string, call: () => Promise
   }
 }
 
-export class RobokassaGateway implements Gateway, RefundPreparation {
+export class RobokassaGateway implements Gateway {
   readonly id = 'robokassa' as const;
   readonly capabilities: GatewayCapabilities;
   readonly secrets;
