@@ -93,9 +93,13 @@ export async function twoInstancesSuite(options: TwoInstancesOptions): Promise<v
 
       afterAll(async () => {
         if (!second || second.exitCode !== null) return;
-        const exited = new Promise((resolve) => second?.once('exit', resolve));
-        second.kill('SIGTERM');
+        const child = second;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        // A clean shutdown removes its heartbeat row; one that hangs must not hold the suite.
+        const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
         await exited;
+        clearTimeout(force);
       });
 
       test(`${options.locking} locking, ${CARTS} carts, every ResultURL sent 5 times to each of two instances at once: one order per cart, every callback OK`, async () => {
