@@ -310,23 +310,22 @@ async function settleCart(
 /**
  * A paid invoice whose own session was superseded, on a cart that is still open with the same amount: the cart's
  * current session of the same gateway takes it over. Its own invoice (not paid) is cancelled with `settledBy`, which
- * the provider follows when Medusa authorizes that session; a payment still arriving on it later is then a surplus.
- * Robokassa only (its provider follows `settledBy`); for other gateways the payment is a surplus.
+ * the provider follows when Medusa authorizes that session (both gateways' providers share that, lib/ledger-provider.ts);
+ * a payment still arriving on it later is then a surplus.
  */
 async function adoptSession(
   container: MedusaContainer,
   record: PaymentRecord,
   cart: CartView,
 ): Promise<string | undefined> {
-  if (record.gateway !== 'robokassa') return undefined;
   const current = cart.sessions.find(
-    (s) => s.providerId.startsWith('pp_robokassa') && s.invoiceId !== undefined && s.status !== 'canceled',
+    (s) => s.providerId.startsWith(`pp_${record.gateway}`) && s.invoiceId !== undefined && s.status !== 'canceled',
   );
   if (!current?.invoiceId) return undefined;
   if (current.invoiceId === record.invoiceId) return current.id;
   const ledger = robokassaModule(container).ledger;
   const moved = await ledger.transition({
-    gateway: 'robokassa',
+    gateway: record.gateway,
     invoiceId: current.invoiceId,
     from: ['pending'],
     to: 'cancelled',
