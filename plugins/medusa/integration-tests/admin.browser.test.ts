@@ -6,8 +6,9 @@ import type { MedusaContainer } from '@medusajs/framework/types';
 import { Modules } from '@medusajs/framework/utils';
 import { createUserAccountWorkflow } from '@medusajs/medusa/core-flows';
 import { medusaIntegrationTestRunner } from '@medusajs/test-utils';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { registerAssistMerchant } from './support/assist';
+import { browserForSuite } from './support/browser';
 import { type Api, payInSandbox, shopState, startCheckout } from './support/checkout';
 import { MERCHANT, PROVIDERS } from './support/merchant';
 import { seedShop } from './support/seed';
@@ -22,7 +23,6 @@ import { seedShop } from './support/seed';
  * dashboard takes minutes on two cores, Vite's first page load well under one.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = path.join(__dirname, 'screenshots');
 mkdirSync(shots, { recursive: true });
 const ADMIN = { email: 'merchant@kassa.test', password: 'kassa-admin-test' };
@@ -32,17 +32,7 @@ process.env.NODE_ENV = 'development';
 const sandbox: Sandbox = await startSandbox({ retryBackoffMs: 50, callbackTimeoutMs: 30_000 });
 process.env.ROBOKASSA_BASE_URL = sandbox.url;
 process.env.ASSIST_BASE_URL = sandbox.url;
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await sandbox.stop();
-});
+const browser = browserForSuite(() => sandbox.stop());
 
 async function createAdmin(container: MedusaContainer): Promise<void> {
   const auth = container.resolve(Modules.AUTH);
@@ -82,7 +72,7 @@ medusaIntegrationTestRunner({
       orderId = state.orderIds[0] ?? '';
       expect(orderId).not.toBe('');
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+      const context = await browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
       // The dashboard's language detector reads the `lng` cookie first (Medusa ships a Russian admin).
       await context.addCookies([{ name: 'lng', value: 'ru', url: base() }]);
       page = await context.newPage();

@@ -1,11 +1,11 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createRobokassaConfig } from '@kassa/core/robokassa';
 import { signResultCallback } from '@kassa/core/testing';
 import { type Sandbox, startSandbox } from '@kassa/sandbox';
 import { adminHeaders } from './support/admin';
 import { type Checkout, payInSandbox, type SessionData, shopState, startCheckout } from './support/checkout';
 import { MERCHANT, PROVIDERS } from './support/merchant';
+import { freePort } from './support/net';
 import { shopSuite } from './support/suite';
 
 /**
@@ -22,16 +22,6 @@ afterAll(() => sandbox.stop());
 
 // ResultUrl2: the plugin pins the sandbox's certificate, fetched where Robokassa publishes its own, and names
 // `{backendUrl}/robokassa/result2` in payments; so Medusa's port is chosen here, before boot (the runner reads PORT).
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('port'))));
-    });
-  });
-}
 const medusaPort = await freePort();
 process.env.PORT = String(medusaPort);
 process.env.ROBOKASSA_BACKEND_URL = `http://localhost:${medusaPort}`;

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createRobokassaConfig } from '@kassa/core/robokassa';
 import { signResultCallback } from '@kassa/core/testing';
@@ -11,6 +10,7 @@ import type RobokassaModuleService from '../src/modules/robokassa/service';
 import { adminHeaders } from './support/admin';
 import { type Api, type Checkout, payInSandbox, shopState, startCheckout } from './support/checkout';
 import { MERCHANT, PROVIDERS, registerMerchant } from './support/merchant';
+import { freePort } from './support/net';
 import { seedShop } from './support/seed';
 
 /**
@@ -37,19 +37,6 @@ const INVOICES_AT_ONCE = 4;
 const ATTEMPTS = 5;
 
 const APP = path.join(__dirname, 'app');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Starts the second instance and resolves once it printed READY and answers /health. */
 async function startSecondInstance(databaseUrl: string): Promise<{ child: ChildProcess; url: string; log: string[] }> {
