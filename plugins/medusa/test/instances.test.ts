@@ -131,4 +131,33 @@ describe('InstanceHeartbeat', () => {
     expect(await heartbeat.beat()).toBeUndefined();
     expect(out.warnings[0]).toMatch(/^KASSA_INSTANCE_HEARTBEAT_FAILED/);
   });
+
+  test('a missing table says to migrate, once while it lasts, and never prints the SQL', async () => {
+    const out = logger();
+    const missing = Object.assign(
+      new Error('insert into kassa_instance … - relation "kassa_instance" does not exist'),
+      {
+        code: '42P01',
+      },
+    );
+    let fail = true;
+    const sql: SqlClient = {
+      query: async () => {
+        if (fail) throw missing;
+        return [];
+      },
+    };
+    const heartbeat = new InstanceHeartbeat(sql, out.log, () => ({ provider: 'in-memory', shared: false }), identity);
+    await heartbeat.beat();
+    await heartbeat.beat();
+    expect(out.warnings).toEqual([
+      'KASSA_INSTANCE_HEARTBEAT_FAILED table kassa_instance is missing: run `npx medusa db:migrate`',
+    ]);
+    fail = false;
+    await heartbeat.beat();
+    fail = true;
+    await heartbeat.beat();
+    expect(out.warnings).toHaveLength(2);
+    expect(out.warnings.join('\n')).not.toContain('insert into');
+  });
 });

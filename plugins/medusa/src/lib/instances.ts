@@ -101,6 +101,15 @@ export function thisInstance(): InstanceIdentity {
   return { id: randomUUID(), host: hostname(), pid: process.pid };
 }
 
+/** Why a heartbeat failed, in words with a next step (never the SQL text a driver error carries). */
+export function heartbeatFailure(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  // 42P01 undefined_table: Medusa was started before the plugin's migrations ran.
+  if (code === '42P01') return 'table kassa_instance is missing: run `npx medusa db:migrate`';
+  const name = error instanceof Error ? error.name : 'unknown error';
+  return typeof code === 'string' ? `${name} (PostgreSQL ${code.slice(0, 8)})` : name;
+}
+
 /**
  * The heartbeat of one instance. Times are the database's (`now()`), so instances on hosts with skewed clocks still
  * agree on who was seen recently. Every failure is logged and swallowed: a heartbeat must never stop a shop.
@@ -112,6 +121,8 @@ export class InstanceHeartbeat {
   readonly #locking: () => LockingInfo;
   #timer: ReturnType<typeof setInterval> | undefined;
   #warned = false;
+  /** The last failure logged: a heartbeat failing every minute for the same reason says so once. */
+  #failure: string | undefined;
 
   constructor(
     sql: SqlClient,
@@ -150,9 +161,12 @@ export class InstanceHeartbeat {
         );
       }
       if (!view.warning) this.#warned = false;
+      this.#failure = undefined;
       return view;
     } catch (error) {
-      this.#logger.warn(`KASSA_INSTANCE_HEARTBEAT_FAILED ${error instanceof Error ? error.message : 'unknown'}`);
+      const reason = heartbeatFailure(error);
+      if (reason !== this.#failure) this.#logger.warn(`KASSA_INSTANCE_HEARTBEAT_FAILED ${reason}`);
+      this.#failure = reason;
       return undefined;
     }
   }
