@@ -22,10 +22,15 @@ const nullValue = () => Buffer.from([0x05, 0x00]);
 const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, 'utf8'));
 const explicit = (tagNumber: number, content: Buffer) => tlv(0xa0 | tagNumber, content);
 
-function integer(bytes: Buffer): Buffer {
-  // DER integers are two's complement: a leading 1 bit needs a zero byte in front to stay positive.
-  const first = bytes[0] ?? 0;
-  return tlv(0x02, first & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/** A non-negative DER INTEGER from big-endian bytes (exported for its test). */
+export function integer(bytes: Buffer): Buffer {
+  // DER wants the shortest form: leading zero bytes go (a random serial starting with 0x00 made OpenSSL refuse the
+  // certificate, "illegal padding", about one run in 256)…
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  const minimal = bytes.length === 0 ? Buffer.from([0]) : bytes.subarray(start);
+  // …and integers are two's complement: a leading 1 bit needs one zero byte in front to stay positive.
+  return tlv(0x02, (minimal[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
