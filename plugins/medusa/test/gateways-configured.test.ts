@@ -19,12 +19,16 @@ describe('gateways a shop configured', () => {
   test('Robokassa only: the plugin options', () => {
     const p = plugin(robokassa);
     expect([p.hasRobokassa(), p.hasAssist()]).toEqual([true, false]);
+    expect(p.configuredGateways()).toEqual(['robokassa']);
+    expect(p.port('robokassa').settling.settleWaitMs).toBe(1000);
   });
 
   test('Assist only, in the plugin entry: no Robokassa job, the Assist settings from `assist`', () => {
     const p = plugin({ assist });
     expect([p.hasRobokassa(), p.hasAssist()]).toEqual([false, true]);
     expect(p.assist().settings.assist.merchantId).toBe('679471');
+    expect(p.configuredGateways()).toEqual(['assist']);
+    expect(p.port('assist').gateway.id).toBe('assist');
   });
 
   test('both, from the payment providers: the first Assist provider gives the routes their settings', () => {
@@ -36,10 +40,12 @@ describe('gateways a shop configured', () => {
     expect([p.hasRobokassa(), p.hasAssist()]).toEqual([true, true]);
     expect(p.assist().settings.assist.merchantId).toBe('679471');
     expect(p.settings().robokassa.login).toBe('shop');
+    expect(p.configuredGateways()).toEqual(['robokassa', 'assist']);
   });
 
   test('neither', () => {
     const p = plugin({});
     expect([p.hasRobokassa(), p.hasAssist()]).toEqual([false, false]);
+    expect(p.configuredGateways()).toEqual([]);
   });
 });

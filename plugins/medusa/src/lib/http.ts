@@ -1,5 +1,16 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
+
+/** The request's method, URL and content type as a web Request with `body` (none for GET and HEAD). */
+function webRequest(req: MedusaRequest, body: Uint8Array<ArrayBuffer> | string): Request {
+  const url = `http://medusa.local${req.originalUrl ?? req.url}`;
+  const headers = new Headers();
+  const contentType = req.headers['content-type'];
+  if (typeof contentType === 'string') headers.set('content-type', contentType);
+  const method = req.method.toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  return new Request(url, { method, headers, body });
+}
 
 /**
  * Core's callback handlers speak web-standard Request/Response. Medusa routes are Express: the POST body was already
@@ -7,15 +18,8 @@ import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
  * signatures are checked over exactly what Robokassa sent.
  */
 export function toWebRequest(req: MedusaRequest): Request {
-  const url = `http://medusa.local${req.originalUrl ?? req.url}`;
-  const headers = new Headers();
-  const contentType = req.headers['content-type'];
-  if (typeof contentType === 'string') headers.set('content-type', contentType);
-  const method = req.method.toUpperCase();
-  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
   const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
-  const body = raw === undefined ? '' : typeof raw === 'string' ? raw : new Uint8Array(raw);
-  return new Request(url, { method, headers, body });
+  return webRequest(req, raw === undefined ? '' : typeof raw === 'string' ? raw : new Uint8Array(raw));
 }
 
 export async function sendWebResponse(res: MedusaResponse, response: Response): Promise<void> {
@@ -45,15 +49,8 @@ export async function readRawBody(req: MedusaRequest): Promise<string | undefine
   const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
   if (raw !== undefined) return raw.toString();
   if (typeof req.body === 'string') return req.body;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > MAX_RAW_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readAtMost(req, MAX_RAW_BODY_BYTES + 1);
+  return body.length > MAX_RAW_BODY_BYTES ? undefined : body.toString('utf8');
 }
 
 /** Fills `{cart_id}` / `{order_id}` / `{inv_id}` in a storefront URL template. */
@@ -64,39 +61,17 @@ export function fillTemplate(template: string, values: Record<string, string | n
 }
 
 /**
- * A callback whose body Medusa's parser left unread (`bodyParser: false` in middlewares.ts) as a web Request over the
- * raw stream: core reads it itself, bounded, and answers every bad body (not a form, too large, not UTF-8) with its
- * fixed 4xx, instead of Medusa's parser answering first with its own.
- */
-export function toStreamingWebRequest(req: MedusaRequest): Request {
-  const method = req.method.toUpperCase();
-  if (method === 'GET' || method === 'HEAD') return toWebRequest(req);
-  const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
-  if (raw !== undefined) return toWebRequest(req);
-  const url = `http://medusa.local${req.originalUrl ?? req.url}`;
-  const headers = new Headers();
-  const contentType = req.headers['content-type'];
-  if (typeof contentType === 'string') headers.set('content-type', contentType);
-  const body = Readable.toWeb(req as unknown as Readable) as unknown as ReadableStream<Uint8Array>;
-  return new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
-}
-
-/**
- * `toStreamingWebRequest` for a small body, cheaper: the body is read here, at most `maxBytes` + 1 bytes, and handed
- * to core as bytes (a web stream over Node's request costs more than the rest of a duplicate callback). A body over
- * the bound is passed on as the bytes read so far, which core's own bound refuses with its fixed 413; core still
- * decides everything else (method, content type, encoding).
+ * A callback whose body Medusa's parser left unread (`bodyParser: false` in middlewares.ts) as a web Request: the body
+ * is read here, at most `maxBytes` + 1 bytes, and handed to core as bytes (cheaper than a web stream over Node's
+ * request, which cost more than the rest of a duplicate callback). A body over the bound is passed on as the bytes
+ * read so far, which core's own bound refuses with its fixed 413; core decides everything else (method, content type,
+ * encoding), so every bad body gets the plugin's fixed 4xx instead of Medusa's parser's answer.
  */
 export async function toBufferedWebRequest(req: MedusaRequest, maxBytes: number): Promise<Request> {
   const method = req.method.toUpperCase();
   const raw = (req as MedusaRequest & { rawBody?: Buffer | string }).rawBody;
   if (method === 'GET' || method === 'HEAD' || raw !== undefined) return toWebRequest(req);
-  const body = await readAtMost(req, maxBytes + 1);
-  const url = `http://medusa.local${req.originalUrl ?? req.url}`;
-  const headers = new Headers();
-  const contentType = req.headers['content-type'];
-  if (typeof contentType === 'string') headers.set('content-type', contentType);
-  return new Request(url, { method, headers, body: new Uint8Array(body) });
+  return webRequest(req, new Uint8Array(await readAtMost(req, maxBytes + 1)));
 }
 
 /**
@@ -105,6 +80,8 @@ export async function toBufferedWebRequest(req: MedusaRequest, maxBytes: number)
  */
 function readAtMost(req: MedusaRequest, limit: number): Promise<Buffer> {
   const stream = req as unknown as Readable;
+  // Already read to the end (nothing more will come, not even 'end').
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -29,6 +29,9 @@ export const settlingFields = {
     .default(48),
 };
 
+/** The settling settings as parsed (both gateways' `medusa` settings include them). */
+export type SettlingSettings = z.output<z.ZodObject<typeof settlingFields>>;
+
 /** One wrong or missing option: its key path and what is wrong with it (never its value). */
 export interface OptionIssue {
   key: string;

@@ -29,30 +29,18 @@ export function settleOutbox(container: MedusaContainer, gatewayId: GatewayId): 
   }
   let outbox = byGateway.get(gatewayId);
   if (!outbox) {
-    const [gateway, logger, waitMs] =
-      gatewayId === 'robokassa'
-        ? [plugin.gateway(), plugin.log(), plugin.settings().medusa.settleWaitMs]
-        : [plugin.assist().gateway, plugin.assist().log, plugin.assist().settings.medusa.settleWaitMs];
+    const { gateway, log, settling } = plugin.port(gatewayId);
     outbox = createSettleOutbox({
       ledger: plugin.ledger,
       gateway,
-      logger,
-      waitMs,
+      logger: log,
+      waitMs: settling.settleWaitMs,
       concurrency: CONCURRENCY,
       onSettled: settleStep(container),
     });
     byGateway.set(gatewayId, outbox);
   }
   return outbox;
-}
-
-/** The gateways this shop configured (a shop may run one of them only). */
-export function configuredGateways(container: MedusaContainer): GatewayId[] {
-  const plugin = robokassaModule(container);
-  return [
-    ...(plugin.hasRobokassa() ? (['robokassa'] as const) : []),
-    ...(plugin.hasAssist() ? (['assist'] as const) : []),
-  ];
 }
 
 /**
@@ -64,7 +52,7 @@ export async function drainSettleOutboxes(
   options: { olderThanMs: number; limit?: number | undefined },
 ): Promise<Partial<Record<GatewayId, DrainSummary>>> {
   const summary: Partial<Record<GatewayId, DrainSummary>> = {};
-  for (const gateway of configuredGateways(container)) {
+  for (const gateway of robokassaModule(container).configuredGateways()) {
     summary[gateway] = await settleOutbox(container, gateway).drain(options);
   }
   return summary;

@@ -1,4 +1,7 @@
 import {
+  GATEWAY_IDS,
+  type Gateway,
+  type GatewayId,
   type Logger as KassaLogger,
   memoizeSettled,
   type NotificationJournal,
@@ -15,6 +18,7 @@ import { InstanceHeartbeat, type InstancesView, type LockingInfo, lockingOf } fr
 import { kassaLogger } from '../../lib/logger';
 import { parsePluginOptions, type RobokassaPluginOptions } from '../../lib/options';
 import { type AssistPluginOptions, parseAssistOptions } from '../../lib/options-assist';
+import type { SettlingSettings } from '../../lib/options-parse';
 import { resolveAssistOptionsFromConfig, resolveOptionsFromConfig } from '../../lib/options-source';
 
 /** The part of knex the ledger calls (Medusa's shared pool, `__pg_connection__`). */
@@ -132,6 +136,20 @@ export default class RobokassaModuleService {
       typeof options === 'object' &&
       Object.keys(options).some((key) => key !== 'assist' && key !== 'database')
     );
+  }
+
+  /** The gateways this shop configured (a shop may run one of them only), in `GATEWAY_IDS` order. */
+  configuredGateways(): GatewayId[] {
+    return GATEWAY_IDS.filter((id) => (id === 'assist' ? this.hasAssist() : this.hasRobokassa()));
+  }
+
+  /** One configured gateway behind core's port, with its guarded logger and its Medusa-side settling settings. */
+  port(id: GatewayId): { gateway: Gateway; log: KassaLogger; settling: SettlingSettings } {
+    if (id === 'assist') {
+      const assist = this.assist();
+      return { gateway: assist.gateway, log: assist.log, settling: assist.settings.medusa };
+    }
+    return { gateway: this.gateway(), log: this.log(), settling: this.settings().medusa };
   }
 
   /** Whether the shop configured Assist (plugin `assist` options or an Assist payment provider). */

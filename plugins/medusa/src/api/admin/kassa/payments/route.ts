@@ -141,9 +141,9 @@ export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void
     // Per configured gateway, whatever the filters: a page of paid invoices must still show notifications stopped.
     health: Object.fromEntries(
       await Promise.all(
-        GATEWAY_IDS.filter((g) => (g === 'assist' ? kassa.hasAssist() : kassa.hasRobokassa())).map(
-          async (gateway) => [gateway, healthView(await notifications.health(gateway))] as const,
-        ),
+        kassa
+          .configuredGateways()
+          .map(async (gateway) => [gateway, healthView(await notifications.health(gateway))] as const),
       ),
     ),
   });

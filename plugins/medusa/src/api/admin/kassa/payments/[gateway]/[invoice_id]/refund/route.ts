@@ -20,7 +20,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const key = { gateway: parsed.data.gateway, invoiceId: parsed.data.invoice_id };
   const record = await kassa.ledger.find(key);
   if (!record) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Invoice ${key.invoiceId} not found`);
-  const gateway = key.gateway === 'assist' ? kassa.assist().gateway : kassa.gateway();
+  const { gateway } = kassa.port(key.gateway);
   const updated = await medusaErrors(() => refundSurplus({ gateway, ledger: kassa.ledger }, record));
   res.json({ payment: { gateway: updated.gateway, invoice_id: updated.invoiceId, state: updated.state } });
 }
