@@ -27,6 +27,9 @@ const freshTable = () => `kassa_payment_t${++tables}`;
 beforeAll(async () => {
   database = await createTestDatabase();
   pool = new pg.Pool({ ...database.config, max: 10 });
+  // An idle connection the server ends (another suite's teardown on the shared PostgreSQL) must not crash the file
+  // through an unhandled 'error' event; a query on it would still fail its test.
+  pool.on('error', () => undefined);
   client = sqlClientFromPg(pool);
   knex = knexFactory({ client: 'pg', connection: database.config, pool: { min: 0, max: 5 } });
 });
@@ -55,6 +58,7 @@ runPaymentLedgerContract(
     name: 'postgres (one pg Client)',
     create: async () => {
       const single = new pg.Client(database.config);
+      single.on('error', () => undefined); // see the pool's listener above
       await single.connect();
       const ledger = await freshLedger(sqlClientFromPg(single));
       singles.set(ledger, single);
@@ -199,6 +203,7 @@ describe('SqlLedger on PostgreSQL', () => {
               : pg.types.getTypeParser(oid)) as typeof pg.types.getTypeParser,
       },
     });
+    floaty.on('error', () => undefined); // see the shared pool's listener
     try {
       const ledger = new SqlLedger(sqlClientFromPg(floaty), { dialect: 'postgres', table });
       const amount = { currency: 'RUB' as const, minor: 9_999_999_999n };
